@@ -1,0 +1,53 @@
+# Targets mirror CI: `make test` is what .ci/run calls.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(BIN)/python
+
+.PHONY: install run test lint typecheck pytest browser-deps messages seed clean
+
+# Stamp file: reinstall only when the lock changes.
+$(VENV)/.installed: pyproject.toml uv.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(BIN)/pip install --quiet --disable-pip-version-check "uv>=0.9"
+	$(UV) sync --locked --quiet
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+# Debian's Chromium for the browser tests, when it is missing and we may install it.
+browser-deps:
+	@scripts/ensure-chromium
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+pytest: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/pytest
+
+test: install browser-deps lint typecheck pytest
+
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l nl -l en --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python manage.py makemessages -d djangojs -l fr -l nl -l en --ignore=.venv --ignore=tests --ignore=bench
+
+seed: install
+	$(BIN)/python manage.py seed_demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""One error shape for the whole REST API: {"error": {"code", "message", "fields"}}.
+
+The codes are those of the WebSocket protocol, so a client handles both the same way.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+_CODE_BY_STATUS = {
+    status.HTTP_400_BAD_REQUEST: "bad_request",
+    status.HTTP_401_UNAUTHORIZED: "unauthorized",
+    status.HTTP_403_FORBIDDEN: "forbidden",
+    status.HTTP_404_NOT_FOUND: "not_found",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_406_NOT_ACCEPTABLE: "not_acceptable",
+    status.HTTP_409_CONFLICT: "conflict",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too_large",
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    status.HTTP_429_TOO_MANY_REQUESTS: "rate_limited",
+}
+
+
+class Conflict(exceptions.APIException):
+    """The request is valid but clashes with the current state (a full slot, a duplicate)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This conflicts with the current state."
+    default_code = "conflict"
+
+
+def _flatten(detail: Any) -> Any:
+    """Turn DRF's ErrorDetail trees into plain lists of strings."""
+    if isinstance(detail, dict):
+        return {str(key): _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF exception handler that answers every error in the shape api.md fixes."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's 500 handling (and logging) takes over
+    code = _CODE_BY_STATUS.get(response.status_code, "error")
+    error: dict[str, Any] = {"code": code}
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        if isinstance(fields, dict):
+            non_field = fields.pop("non_field_errors", None)
+            error["message"] = " ".join(non_field) if non_field else "Some fields are invalid."
+            error["fields"] = fields
+        else:
+            error["message"] = " ".join(fields) if isinstance(fields, list) else str(fields)
+            error["fields"] = {}
+    else:
+        detail = getattr(exc, "detail", None)
+        error["message"] = str(detail) if detail is not None else response.status_text
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        error["retry_after"] = int(exc.wait)
+    response.data = {"error": error}
+    return response
