@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(BIN)/python
 
-.PHONY: install run test lint typecheck pytest browser-deps messages seed clean
+.PHONY: install run test lint typecheck pytest browser-deps messages compile-messages seed clean
 
 # Stamp file: reinstall only when the lock changes.
 $(VENV)/.installed: pyproject.toml uv.lock
@@ -19,11 +19,16 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
-run: install
+run: install compile-messages
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+# The compiled catalogues are committed too, so a machine without gettext still runs.
+compile-messages: install
+	@if command -v msgfmt >/dev/null; then \
+	  $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt not found: using the committed .mo files"; fi
 
 # Debian's Chromium for the browser tests, when it is missing and we may install it.
 browser-deps:
@@ -36,8 +41,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy .
 
-pytest: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+pytest: install compile-messages
 	$(BIN)/pytest
 
 test: install browser-deps lint typecheck pytest

@@ -65,7 +65,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     else:
         detail = getattr(exc, "detail", None)
         error["message"] = str(detail) if detail is not None else response.status_text
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        error["retry_after"] = int(exc.wait)
+    wait = getattr(exc, "wait", None) if isinstance(exc, exceptions.Throttled) else None
+    if wait is not None:
+        error["retry_after"] = int(wait)
     response.data = {"error": error}
     return response

@@ -9,9 +9,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Lets generic Django classes (ModelAdmin[User], QuerySet[Message]) be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -208,10 +212,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Backstage API",
-    "DESCRIPTION": "REST API of Backstage. The WebSocket protocol is documented in docs/protocol.md.",
+    "DESCRIPTION": "REST API of Backstage. The WebSocket protocol is in docs/protocol.md.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "profiles.models.Role",
+        "SelfServiceRoleEnum": "profiles.models.SELF_SERVICE_ROLE_CHOICES",
+    },
 }
 
 # --- Realtime gateway -----------------------------------------------------------------------

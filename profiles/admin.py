@@ -5,15 +5,23 @@ from profiles.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ("username", "display_name", "role", "verified", "is_active", "date_joined")
     list_filter = ("role", "verified", "is_active")
     search_fields = ("username", "display_name", "email")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             "Backstage",
-            {"fields": ("role", "display_name", "birth_year", "verified", "preferred_language",
-                        "time_zone")},
+            {
+                "fields": (
+                    "role",
+                    "display_name",
+                    "birth_year",
+                    "verified",
+                    "preferred_language",
+                    "time_zone",
+                )
+            },
         ),
     )

@@ -98,20 +98,27 @@ class SessionLogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def request_user(request: Request) -> User:
+    """The signed-in caller; views that use it require authentication."""
+    if not isinstance(request.user, User):
+        raise exceptions.NotAuthenticated()
+    return request.user
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(request_user(request)).data)
 
     @extend_schema(request=MeSerializer, responses={200: MeSerializer})
     def patch(self, request: Request) -> Response:
-        serializer = MeSerializer(request.user, data=request.data, partial=True)
+        user = request_user(request)
+        serializer = MeSerializer(user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)  # noqa: S101  (IsAuthenticated guarantees it)
         try:
-            user = services.user_set_preferences(user=request.user, **serializer.validated_data)
+            user = services.user_set_preferences(user=user, **serializer.validated_data)
         except DjangoValidationError as exc:
             raise _as_api_error(exc) from exc
         return Response(MeSerializer(user).data)

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
 
 # Only these two roles can sign themselves up; organisers and moderators are made by staff.
 SELF_SERVICE_ROLES = (Role.STUDENT, Role.PROFESSIONAL)
+SELF_SERVICE_ROLE_CHOICES = [(role.value, role.label) for role in SELF_SERVICE_ROLES]
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 

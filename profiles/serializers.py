@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from profiles.models import SELF_SERVICE_ROLES, User
+from profiles.models import SELF_SERVICE_ROLE_CHOICES, User
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
@@ -37,7 +37,7 @@ class RegisterSerializer(serializers.Serializer[User]):
     password = serializers.CharField(
         max_length=128, write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )
-    role = serializers.ChoiceField(choices=[role.value for role in SELF_SERVICE_ROLES])
+    role = serializers.ChoiceField(choices=SELF_SERVICE_ROLE_CHOICES)
     display_name = serializers.CharField(max_length=80, min_length=1)
     birth_year = serializers.IntegerField(required=False, allow_null=True)
     preferred_language = serializers.ChoiceField(

@@ -19,9 +19,7 @@ def _birth_year_errors(*, role: str, birth_year: int | None) -> list[str]:
         return [_("Students give their birth year.")] if role == Role.STUDENT else []
     if birth_year < MIN_BIRTH_YEAR or birth_year > this_year:
         return [_("Enter a real year of birth.")]
-    if role == Role.STUDENT and not (
-        STUDENT_MIN_AGE <= this_year - birth_year <= STUDENT_MAX_AGE
-    ):
+    if role == Role.STUDENT and not (STUDENT_MIN_AGE <= this_year - birth_year <= STUDENT_MAX_AGE):
         return [
             _("Students on Backstage are between %(low)d and %(high)d years old.")
             % {"low": STUDENT_MIN_AGE, "high": STUDENT_MAX_AGE}
@@ -90,4 +88,3 @@ def user_set_preferences(
         user.full_clean(exclude=["password"])
         user.save(update_fields=fields)
     return user
-

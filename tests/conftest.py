@@ -18,7 +18,6 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_PASSWORD = "backstage-demo"  # noqa: S105
 
 
 def _reachable(url_env: str, default_port: int) -> tuple[bool, str]:
@@ -134,8 +133,16 @@ def start_daphne(tmp_dir: Path, extra_env: dict[str, str] | None = None) -> Live
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "config.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "config.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=out,

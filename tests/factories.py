@@ -3,7 +3,7 @@ from django.contrib.auth.hashers import make_password
 
 from profiles.models import User
 
-DEFAULT_PASSWORD = "a-long-test-passphrase"  # noqa: S105
+DEFAULT_PASSWORD = "a-long-test-passphrase"
 # Hashing once keeps factories fast: PBKDF2 per user would dominate the suite.
 _HASHED_DEFAULT_PASSWORD = make_password(DEFAULT_PASSWORD)
 
@@ -17,4 +17,3 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     display_name = factory.Faker("name")
     role = "student"
     password = _HASHED_DEFAULT_PASSWORD
-
