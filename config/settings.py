@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context_processors.shell",
             ],
         },
     },
@@ -209,6 +210,8 @@ REST_FRAMEWORK = {
         "ws_ticket": env.str("WS_TICKET_THROTTLE_RATE", default="60/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # `?format=` is the gallery's meeting-format filter, not a renderer override.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Backstage API",
@@ -230,6 +233,7 @@ WS_MAX_FRAME_BYTES: int = 64 * 1024
 WS_RATE_LIMIT_PER_SECOND: float = env.float("WS_RATE_LIMIT_PER_SECOND", default=20.0)
 WS_RATE_LIMIT_BURST: int = env.int("WS_RATE_LIMIT_BURST", default=40)
 WS_RATE_LIMIT_STRIKES: int = env.int("WS_RATE_LIMIT_STRIKES", default=20)
+WS_MAX_TOPICS: int = env.int("WS_MAX_TOPICS", default=100)
 
 # --- Security (production values come from the environment) --------------------------------
 SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth.hashers import make_password
 
-from profiles.models import User
+from profiles.models import Interest, Sector, Skill, User, WitnessProfile
 
 DEFAULT_PASSWORD = "a-long-test-passphrase"
 # Hashing once keeps factories fast: PBKDF2 per user would dominate the suite.
@@ -17,3 +17,27 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     display_name = factory.Faker("name")
     role = "student"
     password = _HASHED_DEFAULT_PASSWORD
+
+
+def make_witness(
+    user: User | None = None,
+    *,
+    job_title: str,
+    sector: str,
+    skills: tuple[str, ...] = (),
+    interests: tuple[str, ...] = (),
+    verified: bool = True,
+    **fields: object,
+) -> WitnessProfile:
+    """A witness profile made through the service, so its search columns are built."""
+    from profiles import services
+
+    owner: User = user or UserFactory.create(role="professional", verified=verified)
+    data = services.WitnessProfileData(
+        job_title=job_title,
+        sector=Sector.objects.get(slug=sector),
+        skills=list(Skill.objects.filter(slug__in=skills)),
+        interests=list(Interest.objects.filter(slug__in=interests)),
+        **fields,  # type: ignore[arg-type]
+    )
+    return services.witness_profile_save(user=owner, data=data)

@@ -3,6 +3,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from profiles.models import Sector, WitnessProfile
+from profiles.selectors import visible_profiles
 from tests.config.test_settings import run_python
 
 User = get_user_model()
@@ -41,8 +43,12 @@ def test_seed_demo_is_idempotent_and_accounts_log_in(settings) -> None:
     assert first["demo-student"][1] == "student"
     assert first["demo-organiser"][1] == "organiser"
     assert first["demo-moderator"][1] == "moderator"
-    for username in first:
+    for username in ("demo-pro", "demo-student", "demo-organiser", "demo-moderator"):
         assert authenticate(username=username, password="backstage-demo") is not None
+    assert WitnessProfile.objects.count() >= 30
+    # Only verified professionals show; the demo has a couple of unverified ones on purpose.
+    assert visible_profiles().count() < WitnessProfile.objects.count()
+    assert len(set(visible_profiles().values_list("sector", flat=True))) == Sector.objects.count()
 
 
 @pytest.mark.django_db

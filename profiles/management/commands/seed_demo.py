@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from profiles.demo import DEMO_PASSWORD, demo_accounts_seed
+from profiles.demo import DEMO_PASSWORD, demo_accounts_seed, demo_profiles_seed
 
 
 class Command(BaseCommand):
@@ -27,7 +27,11 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             users = demo_accounts_seed()
+            profiles = demo_profiles_seed()
         names = ", ".join(user.username for user in users)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready. Accounts: {names} (password {DEMO_PASSWORD}).")
+            self.style.SUCCESS(
+                f"Demo data ready: {profiles} witness profiles. Accounts: {names} "
+                f"(password {DEMO_PASSWORD})."
+            )
         )

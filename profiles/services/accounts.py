@@ -1,4 +1,4 @@
-"""Writes on accounts. Callers validate input shapes; these functions enforce the rules."""
+"""Writes on accounts: registration and preferences."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError

@@ -1,0 +1,57 @@
+"""Page-number pagination without a COUNT: it reads one row more than a page to know whether a
+next page exists. Counting every match of a broad search cost as much as the search itself."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+
+class LookaheadPagination:
+    page_size = 24
+    max_page_size = 100
+
+    def __init__(self) -> None:
+        self.request: Request | None = None
+        self.page = 1
+        self.has_next = False
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+    ) -> Sequence[Any]:
+        self.request = request
+        try:
+            self.page = int(request.query_params.get("page", 1))
+            size = int(request.query_params.get("page_size", self.page_size))
+        except ValueError as exc:
+            raise exceptions.ValidationError({"page": ["A page is a whole number."]}) from exc
+        if self.page < 1 or not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page": [f"Pages start at 1 and hold 1 to {self.max_page_size} items."]}
+            )
+        self.page_size = size
+        start = (self.page - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        self.has_next = len(rows) > size
+        return rows[:size]
+
+    def _link(self, page: int) -> str:
+        assert self.request is not None  # noqa: S101  (set by paginate_queryset)
+        url = self.request.build_absolute_uri()
+        if page == 1:
+            return remove_query_param(url, "page")
+        return replace_query_param(url, "page", page)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "results": data,
+                "next": self._link(self.page + 1) if self.has_next else None,
+                "previous": self._link(self.page - 1) if self.page > 1 else None,
+            }
+        )

@@ -1,0 +1,393 @@
+"""The taxonomy of sectors, skills and interests, with French, Dutch and English labels.
+
+Each entry: (slug, fr, nl, en, extra search keywords in any language). Loaded into the database
+by `taxonomy_sync` (run by a data migration), so that new terms arrive with a migration.
+"""
+
+from typing import Any
+
+Term = tuple[str, str, str, str, str]
+
+SECTORS: list[Term] = [
+    (
+        "health",
+        "Santé et soins",
+        "Gezondheid en zorg",
+        "Health and care",
+        "hopital ziekenhuis hospital medecine geneeskunde medicine soins zorg care",
+    ),
+    (
+        "education",
+        "Enseignement",
+        "Onderwijs",
+        "Education",
+        "ecole school enseigner lesgeven teaching formation",
+    ),
+    (
+        "tech",
+        "Informatique et numérique",
+        "IT en digitaal",
+        "IT and digital",
+        "informatique computer ordinateur software logiciel numerique digitaal digital tech",
+    ),
+    (
+        "engineering",
+        "Ingénierie et industrie",
+        "Ingenieurswetenschappen en industrie",
+        "Engineering and industry",
+        "ingenieur engineer industrie usine fabriek factory",
+    ),
+    (
+        "construction",
+        "Construction et architecture",
+        "Bouw en architectuur",
+        "Construction and architecture",
+        "batiment chantier werf bouwplaats building site",
+    ),
+    (
+        "arts",
+        "Arts, culture et médias",
+        "Kunst, cultuur en media",
+        "Arts, culture and media",
+        "art kunst culture cultuur media film theatre musique muziek music",
+    ),
+    (
+        "law",
+        "Droit et justice",
+        "Recht en justitie",
+        "Law and justice",
+        "droit recht law justice justitie tribunal rechtbank court",
+    ),
+    (
+        "business",
+        "Commerce, gestion et finance",
+        "Handel, beheer en financiën",
+        "Business, management and finance",
+        "entreprise bedrijf company gestion beheer management finance banque bank",
+    ),
+    (
+        "hospitality",
+        "Hôtellerie, restauration et tourisme",
+        "Horeca en toerisme",
+        "Hospitality and tourism",
+        "restaurant hotel horeca cuisine keuken kitchen tourisme",
+    ),
+    (
+        "public",
+        "Service public et sécurité",
+        "Openbare dienst en veiligheid",
+        "Public service and safety",
+        "administration overheid government police politie pompier brandweer firefighter",
+    ),
+    (
+        "science",
+        "Sciences et recherche",
+        "Wetenschap en onderzoek",
+        "Science and research",
+        "laboratoire labo lab recherche onderzoek research",
+    ),
+    (
+        "environment",
+        "Environnement, nature et agriculture",
+        "Milieu, natuur en landbouw",
+        "Environment, nature and farming",
+        "nature natuur climat klimaat climate agriculture landbouw farming animaux dieren",
+    ),
+    (
+        "transport",
+        "Transport et logistique",
+        "Transport en logistiek",
+        "Transport and logistics",
+        "logistique logistiek logistics train trein avion vliegtuig",
+    ),
+    (
+        "social",
+        "Social et aide aux personnes",
+        "Sociaal werk en hulpverlening",
+        "Social work and support",
+        "social sociaal aide hulp help accompagnement begeleiding",
+    ),
+    (
+        "sport",
+        "Sport et bien-être",
+        "Sport en welzijn",
+        "Sport and wellbeing",
+        "sport fitness coach bien-etre welzijn wellbeing",
+    ),
+    (
+        "crafts",
+        "Artisanat et métiers manuels",
+        "Ambachten",
+        "Crafts and trades",
+        "artisan ambachtsman craftsman atelier werkplaats workshop",
+    ),
+]
+
+SKILLS: list[Term] = [
+    ("listening", "Écoute", "Luisteren", "Listening", "empathie empathy"),
+    ("teamwork", "Travail en équipe", "Teamwerk", "Teamwork", "equipe team"),
+    ("communication", "Communication", "Communicatie", "Communication", "parler spreken"),
+    (
+        "problem-solving",
+        "Résolution de problèmes",
+        "Problemen oplossen",
+        "Problem solving",
+        "probleme probleem problem",
+    ),
+    ("creativity", "Créativité", "Creativiteit", "Creativity", "creatif creatief creative"),
+    (
+        "programming",
+        "Programmation",
+        "Programmeren",
+        "Programming",
+        "code coder python java javascript developpement ontwikkeling",
+    ),
+    ("mathematics", "Mathématiques", "Wiskunde", "Mathematics", "maths math calcul rekenen"),
+    ("languages", "Langues", "Talen", "Languages", "traduction vertaling translation"),
+    ("organisation", "Organisation", "Organisatie", "Organisation", "planning planifier plannen"),
+    ("leadership", "Leadership", "Leiderschap", "Leadership", "diriger leiden manage"),
+    (
+        "manual-skills",
+        "Habileté manuelle",
+        "Handvaardigheid",
+        "Manual skills",
+        "mains handen hands bricolage knutselen",
+    ),
+    ("drawing", "Dessin", "Tekenen", "Drawing", "croquis schets sketch"),
+    ("writing", "Écriture", "Schrijven", "Writing", "rediger redactie"),
+    ("analysis", "Analyse", "Analyse", "Analysis", "donnees data gegevens"),
+    ("negotiation", "Négociation", "Onderhandelen", "Negotiation", "vente verkoop sales"),
+    ("first-aid", "Premiers secours", "Eerste hulp", "First aid", "secourisme ehbo"),
+    ("precision", "Précision", "Nauwkeurigheid", "Precision", "rigueur minutie"),
+    (
+        "stress-management",
+        "Gestion du stress",
+        "Omgaan met stress",
+        "Handling stress",
+        "calme kalmte calm urgence spoed emergency",
+    ),
+    (
+        "customer-care",
+        "Sens du service",
+        "Klantgerichtheid",
+        "Customer care",
+        "client klant customer accueil onthaal",
+    ),
+    (
+        "physical-fitness",
+        "Condition physique",
+        "Fysieke conditie",
+        "Physical fitness",
+        "endurance uithouding stamina",
+    ),
+    (
+        "public-speaking",
+        "Prise de parole",
+        "Spreken in het openbaar",
+        "Public speaking",
+        "presentation presentatie",
+    ),
+    (
+        "design-software",
+        "Logiciels de design",
+        "Ontwerpsoftware",
+        "Design software",
+        "photoshop figma cad autocad",
+    ),
+]
+
+INTERESTS: list[Term] = [
+    ("football", "Football", "Voetbal", "Football", "foot soccer"),
+    ("sport", "Sport", "Sport", "Sport", "basket basketbal tennis natation zwemmen swimming"),
+    ("drawing", "Dessin", "Tekenen", "Drawing", "bd strip comics manga"),
+    ("video-games", "Jeux vidéo", "Videogames", "Video games", "gaming gamer games"),
+    (
+        "helping-people",
+        "Aider les gens",
+        "Mensen helpen",
+        "Helping people",
+        "benevolat vrijwilligerswerk volunteering",
+    ),
+    ("animals", "Animaux", "Dieren", "Animals", "chien hond dog chat kat cat cheval paard"),
+    ("science", "Sciences", "Wetenschap", "Science", "experience experiment"),
+    ("music", "Musique", "Muziek", "Music", "chanter zingen singing guitare gitaar guitar"),
+    ("cooking", "Cuisine", "Koken", "Cooking", "patisserie bakken baking"),
+    ("fashion", "Mode", "Mode", "Fashion", "vetements kleren clothes couture"),
+    ("nature", "Nature", "Natuur", "Nature", "plein air buiten outdoors jardin tuin garden"),
+    ("technology", "Technologie", "Technologie", "Technology", "gadgets robot"),
+    (
+        "cars",
+        "Voitures et mécanique",
+        "Auto's en mechanica",
+        "Cars and mechanics",
+        "moteur motor engine moto",
+    ),
+    ("travel", "Voyages", "Reizen", "Travel", "pays landen countries"),
+    ("reading", "Lecture", "Lezen", "Reading", "livres boeken books"),
+    ("writing", "Écriture", "Schrijven", "Writing", "histoires verhalen stories poesie"),
+    ("cinema", "Cinéma et séries", "Film en series", "Films and series", "films netflix"),
+    ("theatre", "Théâtre", "Theater", "Theatre", "scene podium stage"),
+    ("photography", "Photographie", "Fotografie", "Photography", "photo foto"),
+    (
+        "social-media",
+        "Réseaux sociaux",
+        "Sociale media",
+        "Social media",
+        "instagram tiktok youtube influenceur",
+    ),
+    (
+        "maths-puzzles",
+        "Maths et énigmes",
+        "Wiskunde en puzzels",
+        "Maths and puzzles",
+        "enigmes raadsels puzzles logique logica logic",
+    ),
+    (
+        "building",
+        "Construire et bricoler",
+        "Bouwen en knutselen",
+        "Building and making",
+        "lego bricolage diy",
+    ),
+    (
+        "environment",
+        "Climat et environnement",
+        "Klimaat en milieu",
+        "Climate and environment",
+        "ecologie ecologie ecology recyclage recyclage",
+    ),
+    (
+        "justice",
+        "Justice et droits",
+        "Rechtvaardigheid en rechten",
+        "Justice and rights",
+        "egalite gelijkheid equality debat debate",
+    ),
+    (
+        "health",
+        "Santé et corps humain",
+        "Gezondheid en het lichaam",
+        "Health and the body",
+        "corps lichaam body medecine",
+    ),
+    (
+        "space",
+        "Espace et astronomie",
+        "Ruimte en sterrenkunde",
+        "Space and astronomy",
+        "etoiles sterren stars planetes planeten",
+    ),
+    (
+        "business",
+        "Entreprendre",
+        "Ondernemen",
+        "Starting a business",
+        "startup entrepreneur ondernemer argent geld money",
+    ),
+    ("languages", "Langues", "Talen", "Languages", "anglais engels english neerlandais"),
+    ("dance", "Danse", "Dans", "Dance", "hip-hop ballet"),
+    ("children", "Enfants", "Kinderen", "Children", "bebes babys babies animation"),
+]
+
+# Job-title synonyms across French, Dutch and English (accents are ignored when matching).
+# A profile whose job title contains any term of a group is found by every term of the group.
+JOB_SYNONYMS: list[tuple[str, ...]] = [
+    ("infirmier", "infirmière", "verpleegkundige", "verpleger", "verpleegster", "nurse"),
+    ("médecin", "docteur", "arts", "dokter", "doctor", "physician"),
+    ("ingénieur", "ingénieure", "ingenieur", "engineer"),
+    ("développeur", "développeuse", "programmeur", "ontwikkelaar", "developer", "programmer"),
+    ("enseignant", "enseignante", "professeur", "leraar", "lerares", "leerkracht", "teacher"),
+    ("avocat", "avocate", "advocaat", "advocate", "lawyer", "attorney"),
+    ("architecte", "architect"),
+    ("pompier", "pompière", "brandweerman", "brandweervrouw", "firefighter"),
+    ("policier", "policière", "agent de police", "politieagent", "police officer"),
+    ("cuisinier", "cuisinière", "chef", "kok", "cook"),
+    ("vétérinaire", "dierenarts", "veterinarian", "vet"),
+    ("comptable", "boekhouder", "boekhoudster", "accountant"),
+    ("journaliste", "journalist"),
+    ("électricien", "électricienne", "elektricien", "electrician"),
+    ("plombier", "plombière", "loodgieter", "plumber"),
+    ("menuisier", "menuisière", "schrijnwerker", "timmerman", "carpenter", "joiner"),
+    ("graphiste", "grafisch ontwerper", "graphic designer"),
+    ("kinésithérapeute", "kiné", "kinesitherapeut", "kine", "physiotherapist"),
+    ("psychologue", "psycholoog", "psychologist"),
+    ("assistant social", "assistante sociale", "maatschappelijk werker", "social worker"),
+    ("pharmacien", "pharmacienne", "apotheker", "pharmacist"),
+    ("pilote", "piloot", "pilot"),
+    ("mécanicien", "mécanicienne", "mecanicien", "monteur", "mechanic"),
+    ("chercheur", "chercheuse", "onderzoeker", "onderzoekster", "researcher"),
+    ("juge", "rechter", "judge"),
+    ("coiffeur", "coiffeuse", "kapper", "kapster", "hairdresser"),
+    ("boulanger", "boulangère", "bakker", "baker"),
+    ("éducateur", "éducatrice", "opvoeder", "begeleider", "youth worker"),
+    ("sage-femme", "vroedvrouw", "midwife"),
+    ("data scientist", "scientifique des données", "datawetenschapper"),
+    ("photographe", "fotograaf", "photographer"),
+    ("traducteur", "traductrice", "vertaler", "translator"),
+    ("jardinier", "jardinière", "hovenier", "tuinier", "gardener"),
+    ("chauffeur", "chauffeuse", "conducteur", "conductrice", "bestuurder", "driver"),
+    ("logisticien", "logisticienne", "logistiek medewerker", "logistics"),
+    ("animateur", "animatrice", "animator", "presentator", "host"),
+    ("designer", "ontwerper", "concepteur"),
+    ("entrepreneur", "ondernemer", "fondateur", "oprichter", "founder"),
+]
+
+# Employer types a professional may give.
+EMPLOYER_TYPES = ["public", "private", "non_profit", "self_employed", "international"]
+
+# The 19 communes of the Brussels-Capital Region, then large cities nearby.
+PLACES = [
+    "Anderlecht",
+    "Auderghem / Oudergem",
+    "Berchem-Sainte-Agathe / Sint-Agatha-Berchem",
+    "Bruxelles / Brussel",
+    "Etterbeek",
+    "Evere",
+    "Forest / Vorst",
+    "Ganshoren",
+    "Ixelles / Elsene",
+    "Jette",
+    "Koekelberg",
+    "Molenbeek-Saint-Jean / Sint-Jans-Molenbeek",
+    "Saint-Gilles / Sint-Gillis",
+    "Saint-Josse-ten-Noode / Sint-Joost-ten-Node",
+    "Schaerbeek / Schaarbeek",
+    "Uccle / Ukkel",
+    "Watermael-Boitsfort / Watermaal-Bosvoorde",
+    "Woluwe-Saint-Lambert / Sint-Lambrechts-Woluwe",
+    "Woluwe-Saint-Pierre / Sint-Pieters-Woluwe",
+    "Antwerpen",
+    "Gent",
+    "Leuven",
+    "Liège",
+    "Mons",
+    "Namur",
+    "Charleroi",
+    "Mechelen",
+    "Louvain-la-Neuve",
+    "Wavre",
+    "Vilvoorde",
+    "Zaventem",
+]
+
+SPOKEN_LANGUAGES = ["fr", "nl", "en", "de", "es", "it", "ar", "tr", "pt", "pl", "ro"]
+
+
+def upsert_terms(sector_model: Any, skill_model: Any, interest_model: Any) -> None:
+    """Create or update every term. Takes the model classes so that the data migration can
+    pass its historical models and the service the current ones."""
+    for model, terms in (
+        (sector_model, SECTORS),
+        (skill_model, SKILLS),
+        (interest_model, INTERESTS),
+    ):
+        for slug, label_fr, label_nl, label_en, keywords in terms:
+            model.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "label_fr": label_fr,
+                    "label_nl": label_nl,
+                    "label_en": label_en,
+                    "keywords": keywords,
+                },
+            )
