@@ -1,15 +1,14 @@
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
+
+from frontend import views
 
 app_name = "frontend"
 
-
-def _placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Backstage")
-
-
 urlpatterns = [
-    path("", _placeholder, name="landing"),
-    path("home/", _placeholder, name="home"),
-    path("login/", _placeholder, name="login"),
+    path("", views.landing, name="landing"),
+    path("register/", views.register, name="register"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("home/", views.home, name="home"),
+    path("language/", views.set_language, name="set_language"),
 ]
