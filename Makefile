@@ -22,7 +22,8 @@ install: $(VENV)/.installed
 run: install compile-messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 65536 \
+	  --websocket-max-frame-size 65536 config.asgi:application
 
 # The compiled catalogues are committed too, so a machine without gettext still runs.
 compile-messages: install

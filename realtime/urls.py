@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from realtime import api
+
+urlpatterns = [
+    path("ws-ticket/", api.WsTicketView.as_view(), name="ws-ticket"),
+]

@@ -1,0 +1,104 @@
+"""Who may open a gateway socket: the Origin check (4403) and ticket or session auth (4401).
+
+A refusal accepts the handshake and closes at once with the code, since a browser sees no
+close code for a handshake that was turned down.
+"""
+
+import logging
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http.request import split_domain_port, validate_host
+
+from profiles.models import User
+from realtime import daphne_compat
+from realtime.errors import CloseCode
+from realtime.tickets import ticket_redeem
+
+logger = logging.getLogger(__name__)
+
+Scope = dict[str, Any]
+Receive = Any
+Send = Any
+Application = Any
+
+
+async def refuse(receive: Receive, send: Send, code: int) -> None:
+    """Accept the handshake, close with `code`, and wait for the socket to go away."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": int(code)})
+    while message["type"] != "websocket.disconnect":
+        message = await receive()
+
+
+def _allowed_hosts() -> list[str]:
+    hosts = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not hosts:
+        hosts = [".localhost", "127.0.0.1", "[::1]"]  # what Django's own host check allows
+    if not settings.DEBUG:
+        hosts = [host for host in hosts if host != "*"]
+    return hosts
+
+
+def origin_allowed(origin: str) -> bool:
+    """Whether a browser's Origin header names one of settings.ALLOWED_HOSTS.
+
+    Same rules as Django's Host check (`.example.com` covers subdomains); `*` counts only
+    under DEBUG. The scheme and port are not compared. "null" and junk are refused.
+    """
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+        return False
+    domain, _port = split_domain_port(parts.netloc)
+    return bool(domain) and validate_host(domain, _allowed_hosts())
+
+
+class OriginGuard:
+    """Refuse (4403) a socket whose Origin header is not allowed. Clients that send no Origin
+    (anything but a browser) pass: they authenticate with a ticket, not an ambient cookie."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        daphne_compat.install_once()
+        origins = [value for name, value in scope.get("headers", []) if name == b"origin"]
+        decoded = [value.decode("latin-1") for value in origins]
+        if not all(origin_allowed(origin) for origin in decoded):
+            logger.warning("websocket refused: origin %r not allowed", decoded)
+            await refuse(receive, send, CloseCode.FORBIDDEN_ORIGIN)
+            return
+        await self.application(scope, receive, send)
+
+
+class TicketAuthMiddleware:
+    """Authenticate with `?ticket=` when present (it wins over the session cookie), then refuse
+    (4401) anyone who is not an active, signed-in user.
+
+    Sits inside channels' AuthMiddlewareStack, which has put the session user in the scope.
+    """
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        if "ticket" in query:
+            tickets = query["ticket"]
+            user = None
+            if len(tickets) == 1:
+                user = await database_sync_to_async(ticket_redeem)(ticket=tickets[0])
+            scope = {**scope, "user": user or AnonymousUser()}
+        user = scope.get("user")
+        if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+            await refuse(receive, send, CloseCode.UNAUTHORIZED)
+            return
+        await self.application(scope, receive, send)

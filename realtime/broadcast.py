@@ -1,0 +1,115 @@
+"""Fan-out from services to connected clients, through the channel layer.
+
+Services write first and push after commit (`push_on_commit`), so a push never announces a row
+that was rolled back. The frame is encoded once here, not once per recipient. The channel
+layer is a delivery optimisation: a client that missed pushes catches up when it re-joins.
+"""
+
+import logging
+from functools import partial
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from realtime.schemas import RESERVED_TYPES, Payload, encode_push
+from realtime.topics import Topic
+
+logger = logging.getLogger(__name__)
+
+# Channel-layer message types; the consumer has a method for each.
+PUSH_MESSAGE = "gateway.push"
+EVICT_MESSAGE = "gateway.evict"
+
+
+def _push_message(
+    topic: str, event_type: str, data: Payload | None, seq: int | None
+) -> tuple[Topic, dict[str, Any]]:
+    parsed = Topic.parse(topic)
+    if event_type in RESERVED_TYPES:
+        raise ValueError(f"{event_type!r} is a gateway frame type; pick another event name.")
+    text = encode_push(str(parsed), event_type, data)
+    return parsed, {"type": PUSH_MESSAGE, "topic": str(parsed), "text": text, "seq": seq}
+
+
+def _evict_message(topic: str, user_id: int | None, reason: str) -> tuple[Topic, dict[str, Any]]:
+    parsed = Topic.parse(topic)
+    message = {"type": EVICT_MESSAGE, "topic": str(parsed), "user_id": user_id, "reason": reason}
+    return parsed, message
+
+
+def _group_send_now(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(group, message)
+
+
+def push_on_commit(
+    topic: str,
+    event_type: str,
+    data: Payload | None = None,
+    *,
+    seq: int | None = None,
+    using: str | None = None,
+) -> None:
+    """After the current transaction commits, send `{"type": event_type, "topic", "data"}` to
+    every connection that has joined `topic`. Outside a transaction it sends at once; if the
+    transaction rolls back nothing is sent.
+
+    `seq` (optional) is the per-topic sequence number of what is announced; a connection that
+    joined with history up to N (`JoinResult(seq=N)`) skips pushes with `seq <= N`.
+    Raises ValueError for a malformed topic, a reserved event type or data that is not JSON
+    (pydantic's errors are ValueErrors), at call time, inside the caller's transaction. A
+    failure of the channel layer after commit is logged, never raised: the row is committed.
+    """
+    parsed, message = _push_message(topic, event_type, data, seq)
+    transaction.on_commit(partial(_group_send_now, parsed.group, message), using, robust=True)
+
+
+def evict_on_commit(
+    topic: str, *, user_id: int | None = None, reason: str = "", using: str | None = None
+) -> None:
+    """After commit, make connections leave `topic`: all of them, or those of `user_id`.
+
+    Each evicted connection gets the push `{"type": "left", "topic", "data": {"reason"}}` and
+    its handler's `leave(..., reason="evicted")`. Use it when access is withdrawn (a
+    participant removed from a room), since pushes would otherwise keep flowing.
+    """
+    parsed, message = _evict_message(topic, user_id, reason)
+    transaction.on_commit(partial(_group_send_now, parsed.group, message), using, robust=True)
+
+
+async def push(
+    topic: str, event_type: str, data: Payload | None = None, *, seq: int | None = None
+) -> None:
+    """Async variant of push_on_commit for async code that holds no transaction: sends now.
+
+    Raises like push_on_commit; channel-layer errors propagate to the caller.
+    """
+    parsed, message = _push_message(topic, event_type, data, seq)
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(parsed.group, message)
+
+
+async def push_to_channel(
+    channel_name: str, topic: str, event_type: str, data: Payload | None = None
+) -> None:
+    """Send a push to one connection (its `ctx.channel_name`), e.g. a signal to one peer.
+
+    The connection relays it only while it has joined `topic`.
+    """
+    _parsed, message = _push_message(topic, event_type, data, None)
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.send(channel_name, message)
+
+
+async def evict(topic: str, *, user_id: int | None = None, reason: str = "") -> None:
+    """Async variant of evict_on_commit: evicts now."""
+    parsed, message = _evict_message(topic, user_id, reason)
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(parsed.group, message)

@@ -1,0 +1,314 @@
+"""One gateway connection: frame intake, routing to topic handlers, keep-alive, clean-up.
+
+The consumer (realtime/consumer.py) only adapts ASGI events to this class. Every client frame
+that carries a ref gets exactly one reply; a bad frame changes nothing and leaves the socket
+open. Only an oversized frame (1009), silence (4408) and repeated rate-limit strikes (4429)
+close it.
+"""
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from django.conf import settings
+from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
+
+from profiles.models import User
+from realtime.context import Context
+from realtime.errors import CloseCode, GatewayError
+from realtime.ratelimit import FrameRateLimiter, Verdict
+from realtime.registry import (
+    JoinResult,
+    LeaveReason,
+    TopicHandler,
+    get_handler,
+    registered_handlers,
+)
+from realtime.schemas import (
+    ClientFrame,
+    EmptyData,
+    FrameError,
+    Payload,
+    Ping,
+    PingData,
+    PongFrame,
+    describe_validation_error,
+    encode_push,
+    parse_frame,
+    peek_frame,
+    reply_error,
+    reply_ok,
+)
+from realtime.topics import Topic
+
+logger = logging.getLogger(__name__)
+
+SendText = Callable[[str], Awaitable[None]]
+Close = Callable[[int], Awaitable[None]]
+# A refused re-join with one of these codes means access is gone: the topic is left.
+_ACCESS_LOST = frozenset({"unauthorized", "forbidden", "not_found"})
+
+
+def utf8_size_exceeds(text: str, limit: int) -> bool:
+    """Whether `text` is over `limit` bytes in UTF-8, without encoding it when length decides."""
+    if len(text) > limit:
+        return True
+    if len(text) * 4 <= limit:
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) > limit
+
+
+def _validate(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    # JSON mode, so a strict schema still takes ISO dates and UUIDs, which JSON sends as text.
+    try:
+        return schema.model_validate_json(to_json(data))
+    except ValidationError as exc:
+        raise GatewayError("bad_request", describe_validation_error(exc, "data")) from None
+
+
+class Connection:
+    def __init__(
+        self,
+        *,
+        user: User,
+        channel_name: str,
+        channel_layer: Any,
+        send_text: SendText,
+        close: Close,
+    ) -> None:
+        self.ctx = Context(
+            user=user,
+            channel_name=channel_name,
+            connection_id=secrets.token_urlsafe(9),
+            _send_text=self._send,
+        )
+        self._layer = channel_layer
+        self._send_text = send_text
+        self._close = close
+        self._closing = False
+        # Settings are read per connection so tests (and a reload) can change them.
+        self._max_frame_bytes: int = settings.WS_MAX_FRAME_BYTES
+        self._max_topics: int = settings.WS_MAX_TOPICS
+        self._ping_interval: float = settings.WS_PING_INTERVAL_SECONDS
+        self._idle_timeout: float = settings.WS_IDLE_TIMEOUT_SECONDS
+        self._limiter = FrameRateLimiter(
+            rate=settings.WS_RATE_LIMIT_PER_SECOND,
+            burst=settings.WS_RATE_LIMIT_BURST,
+            max_strikes=settings.WS_RATE_LIMIT_STRIKES,
+        )
+        self._last_activity = time.monotonic()
+        self._seq_floor: dict[str, int] = {}
+        self._keepalive: asyncio.Task[None] | None = None
+
+    def __repr__(self) -> str:
+        return f"<Connection {self.ctx.connection_id} user={self.ctx.user.pk}>"
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Join the topics handlers join automatically (pushing `joined` for each), then start
+        the keep-alive. A handler that fails here is logged; the connection still opens."""
+        for handler in registered_handlers():
+            try:
+                topics = list(await handler.auto_join(self.ctx))
+                for topic in topics:
+                    data = await self._join(handler, topic, handler.join_schema.model_validate({}))
+                    await self._send(encode_push(str(topic), "joined", data))
+            except Exception:
+                logger.exception("%r: auto-join of %s topics failed", self, handler.kind)
+        self._keepalive = asyncio.create_task(self._keep_alive())
+
+    async def close(self, code: int) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        await self._close(code)
+
+    async def shutdown(self) -> None:
+        """The socket is gone: stop the keep-alive and leave every topic (handlers' leave with
+        reason "disconnect"). Never raises."""
+        self._closing = True
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keepalive
+        for topic in list(self.ctx._joined.values()):
+            await self._drop(topic, "disconnect")
+
+    async def _send(self, text: str) -> None:
+        if not self._closing:
+            await self._send_text(text)
+
+    async def _keep_alive(self) -> None:
+        try:
+            next_ping = time.monotonic() + self._ping_interval
+            while not self._closing:
+                now = time.monotonic()
+                idle_deadline = self._last_activity + self._idle_timeout
+                if now >= idle_deadline:
+                    logger.info("%r: idle for %.1f s, closing", self, now - self._last_activity)
+                    await self.close(CloseCode.IDLE_TIMEOUT)
+                    return
+                if now >= next_ping:
+                    ping = Ping(data=PingData(ts=int(time.time() * 1000)))
+                    await self._send(ping.model_dump_json())
+                    next_ping = now + self._ping_interval
+                    continue
+                await asyncio.sleep(min(next_ping, idle_deadline) - now)
+        except Exception:
+            logger.exception("%r: keep-alive failed", self)
+
+    # --- client frames ------------------------------------------------------------------------
+
+    async def receive(self, *, text: str | None, data: bytes | None) -> None:
+        """Handle one client frame: size, rate, envelope, then the gateway or a handler."""
+        if self._closing:
+            return
+        self._last_activity = time.monotonic()
+        too_big = (
+            utf8_size_exceeds(text, self._max_frame_bytes)
+            if text is not None
+            else len(data or b"") > self._max_frame_bytes
+        )
+        if too_big:
+            await self.close(CloseCode.MESSAGE_TOO_BIG)
+            return
+        verdict = self._limiter.admit()
+        if verdict is not Verdict.ADMIT:
+            await self._refuse_rate_limited(text, close=verdict is Verdict.CLOSE)
+            return
+        if text is None:
+            await self._send(reply_error(None, "bad_request", "Send JSON in text frames."))
+            return
+        try:
+            frame = parse_frame(text)
+        except FrameError as exc:
+            await self._send(reply_error(exc.ref, "bad_request", exc.message))
+            return
+        if isinstance(frame, PongFrame):
+            return
+        await self._send(await self._answer(frame))
+
+    async def _refuse_rate_limited(self, text: str | None, *, close: bool) -> None:
+        frame_type, ref = peek_frame(text) if text is not None else (None, None)
+        if frame_type != "pong":  # a pong never gets a reply, even a refusal
+            await self._send(reply_error(ref, "rate_limited", "Too many frames; slow down."))
+        if close:
+            logger.warning("%r: rate limit strikes exhausted, closing", self)
+            await self.close(CloseCode.RATE_LIMITED)
+
+    async def _answer(self, frame: ClientFrame) -> str:
+        try:
+            result = await self._route(frame)
+            return reply_ok(frame.ref, result)
+        except GatewayError as exc:
+            return reply_error(frame.ref, exc.code, exc.message)
+        except Exception:
+            logger.exception(
+                "%r: %s on %s (ref %r) failed", self, frame.type, frame.topic, frame.ref
+            )
+            return reply_error(frame.ref, "internal", "Internal error.")
+
+    async def _route(self, frame: ClientFrame) -> Payload | None:
+        topic = Topic.parse(frame.topic)  # the envelope's pattern guarantees it parses
+        handler = get_handler(topic.kind)
+        if handler is None:
+            raise GatewayError("not_found", f"No such topic kind: {topic.kind}.")
+        if frame.type == "join":
+            return await self._join(handler, topic, _validate(handler.join_schema, frame.data))
+        if frame.type == "leave":
+            _validate(EmptyData, frame.data)
+            return await self._leave(handler, topic)
+        spec = handler.frames.get(frame.type)
+        if spec is None:
+            raise GatewayError("bad_request", f"Unknown frame type {frame.type} on {topic.kind}.")
+        if not self.ctx.is_joined(topic):
+            raise GatewayError("forbidden", f"Join {topic} before sending to it.")
+        return await handler.handle_frame(
+            self.ctx, topic, frame.type, _validate(spec.schema, frame.data)
+        )
+
+    # --- topics -------------------------------------------------------------------------------
+
+    async def _join(self, handler: TopicHandler, topic: Topic, data: BaseModel) -> Payload | None:
+        name = str(topic)
+        rejoin = self.ctx.is_joined(topic)
+        if not rejoin:
+            if len(self.ctx._joined) >= self._max_topics:
+                raise GatewayError("conflict", f"A connection may join {self._max_topics} topics.")
+            # Subscribe before the handler reads history, so nothing published meanwhile is
+            # missed; pushes queued during the join are relayed after its reply.
+            await self._layer.group_add(topic.group, self.ctx.channel_name)
+            self.ctx._joined[name] = topic
+        try:
+            result = await handler.join(self.ctx, topic, data)
+        except GatewayError as exc:
+            if not rejoin:
+                await self._drop(topic, None)
+            elif exc.code in _ACCESS_LOST:
+                await self._drop(topic, "refused")
+            raise
+        except BaseException:
+            if not rejoin:
+                await self._drop(topic, None)
+            raise
+        if isinstance(result, JoinResult):
+            if result.seq is None:
+                self._seq_floor.pop(name, None)
+            else:
+                self._seq_floor[name] = result.seq
+            return result.data
+        return result
+
+    async def _leave(self, handler: TopicHandler, topic: Topic) -> Payload | None:
+        # Leaving a topic one is not in is a no-op, so a client can leave blindly on reconnect.
+        if self.ctx.is_joined(topic):
+            await self._drop(topic, "leave")
+        return None
+
+    async def _drop(self, topic: Topic, reason: LeaveReason | None) -> None:
+        """Stop relaying `topic`, unsubscribe, and tell the handler (unless it never admitted
+        the connection: reason None). Logs failures instead of raising."""
+        name = str(topic)
+        self.ctx._joined.pop(name, None)
+        self._seq_floor.pop(name, None)
+        try:
+            await self._layer.group_discard(topic.group, self.ctx.channel_name)
+        except Exception:
+            logger.exception("%r: group_discard of %s failed", self, name)
+        handler = get_handler(topic.kind)
+        if reason is not None and handler is not None:
+            try:
+                await handler.leave(self.ctx, topic, reason)
+            except Exception:
+                logger.exception("%r: %s handler leave(%s) failed", self, topic.kind, reason)
+        self.ctx._state.pop(topic, None)
+
+    # --- channel-layer messages ---------------------------------------------------------------
+
+    async def relay(self, message: dict[str, Any]) -> None:
+        """Forward a push from `realtime.broadcast` if this connection is in its topic (and the
+        push is newer than the history the join returned)."""
+        name = message["topic"]
+        if name not in self.ctx._joined:
+            return
+        seq, floor = message.get("seq"), self._seq_floor.get(name)
+        if seq is not None and floor is not None and seq <= floor:
+            return
+        await self._send(message["text"])
+
+    async def evict(self, message: dict[str, Any]) -> None:
+        """Leave a topic on the server's order, telling the client with a `left` push."""
+        user_id = message.get("user_id")
+        if user_id is not None and user_id != self.ctx.user.pk:
+            return
+        topic = self.ctx._joined.get(message["topic"])
+        if topic is None:
+            return
+        await self._drop(topic, "evicted")
+        await self._send(encode_push(str(topic), "left", {"reason": message.get("reason", "")}))
