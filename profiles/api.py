@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from profiles import services
+from profiles import login_guard, services
 from profiles.models import User
 from profiles.serializers import (
     CredentialsSerializer,
@@ -33,10 +33,18 @@ def _as_api_error(exc: DjangoValidationError) -> exceptions.ValidationError:
 def _authenticate(request: Request) -> User:
     credentials = CredentialsSerializer(data=request.data)
     credentials.is_valid(raise_exception=True)
+    username = credentials.validated_data["username"]
+    if login_guard.login_blocked(username=username):
+        raise exceptions.Throttled(
+            wait=login_guard.WINDOW_SECONDS,
+            detail="Too many failed attempts for this account. Try again later.",
+        )
     user = authenticate(request._request, **credentials.validated_data)
     if not isinstance(user, User):
+        login_guard.login_failure_record(username=username)
         # One message for both cases, so the endpoint does not reveal which usernames exist.
         raise exceptions.AuthenticationFailed("Wrong username or password.")
+    login_guard.login_success_record(username=username)
     return user
 
 

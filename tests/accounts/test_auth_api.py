@@ -103,7 +103,7 @@ def test_token_wrong_password_is_401_without_saying_which(api_client: APIClient,
     assert response.json()["error"]["code"] == "unauthorized"
 
 
-def test_login_is_throttled(api_client: APIClient, student, settings) -> None:
+def test_failed_logins_are_limited_per_account(api_client: APIClient, student, make_user) -> None:
     statuses = [
         api_client.post(
             "/api/auth/token/", {"username": student.username, "password": "x"}, format="json"
@@ -112,13 +112,42 @@ def test_login_is_throttled(api_client: APIClient, student, settings) -> None:
     ]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
+    # Even the right password waits now: the guesser must not learn that it was right.
     response = api_client.post(
         "/api/auth/token/",
-        {"username": student.username, "password": DEFAULT_PASSWORD},
+        {"username": student.username.upper(), "password": DEFAULT_PASSWORD},
         format="json",
     )
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
+    # Another account from the same address (the same classroom) still logs in.
+    classmate = make_user(role="student", birth_year=2010)
+    response = api_client.post(
+        "/api/auth/token/",
+        {"username": classmate.username, "password": DEFAULT_PASSWORD},
+        format="json",
+    )
+    assert response.status_code == 200
+
+
+def test_login_is_throttled_per_address(api_client: APIClient, settings) -> None:
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], login="3/min")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    from rest_framework.throttling import ScopedRateThrottle
+
+    ScopedRateThrottle.THROTTLE_RATES = rates
+    try:
+        statuses = [
+            api_client.post(
+                "/api/auth/token/", {"username": f"u{n}", "password": "x"}, format="json"
+            ).status_code
+            for n in range(4)
+        ]
+    finally:
+        from rest_framework.settings import api_settings
+
+        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert statuses == [401, 401, 401, 429]
 
 
 def test_me_requires_authentication(api_client: APIClient) -> None:
