@@ -1,8 +1,9 @@
 """`word_prefix`: does a normalised search column hold a word starting with the given one?
 
-One behaviour on both databases: SQLite scans with LIKE, PostgreSQL asks its full-text index
-(`to_tsvector('simple', column)` with a GIN index made by migration 0003). The columns hold
-only lower-case letters and digits separated by single spaces, so both read the same words.
+One behaviour on both databases: SQLite scans with LIKE; PostgreSQL asks the GIN index of the
+stored `search_vector` column (`to_tsvector('simple', search_all)`, made by migration 0004). The
+columns hold only lower-case letters and digits separated by single spaces, so both read the
+same words.
 """
 
 import re
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Lookup, TextField
+from django.db.models.expressions import Col
 from django.db.models.sql.compiler import SQLCompiler
 
 _SAFE_WORD = re.compile(r"^[^\W_]+$")
@@ -36,6 +38,13 @@ class WordPrefix(Lookup[str]):
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        sql = f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)"
-        return sql, (*lhs_params, f"{self._word()}:*")
+        column = self.lhs
+        if not isinstance(column, Col) or column.target.name != "search_all":
+            raise ValueError("word_prefix on PostgreSQL reads search_all's stored tsvector only")
+        quote = connection.ops.quote_name
+        vector = (
+            f"{quote(column.alias)}.{quote('search_vector')}"
+            if column.alias
+            else quote("search_vector")
+        )
+        return f"{vector} @@ to_tsquery('simple'::regconfig, %s)", (f"{self._word()}:*",)
