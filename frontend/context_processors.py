@@ -11,5 +11,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     nav_links: list[Link] = []
     if user is not None and user.is_authenticated:
-        nav_links = [link for link in links_for_role(user.role) if link.url is not None]
+        nav_links = [
+            link for link in links_for_role(user.role) if link.url is not None and link.in_header
+        ]
     return {"nav_links": nav_links}

@@ -21,6 +21,8 @@ class Destination:
     label: str | Promise
     description: str | Promise
     roles: frozenset[str]
+    # False: a card on the home page only, not a link in the header.
+    in_header: bool = True
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Link:
     label: str | Promise
     description: str | Promise
     url: str | None
+    in_header: bool = True
 
 
 STUDENT = frozenset({Role.STUDENT})
@@ -48,6 +51,28 @@ DESTINATIONS: tuple[Destination, ...] = (
         STUDENT,
     ),
     Destination(
+        "surprise",
+        "frontend:surprise",
+        _("Surprise me"),
+        _("Not sure what you're looking for? Let us pick a few jobs for you."),
+        STUDENT,
+    ),
+    Destination(
+        "saved",
+        "frontend:saved",
+        _("Saved"),
+        _("The professionals you kept for later."),
+        STUDENT,
+    ),
+    Destination(
+        "interests",
+        "frontend:interests",
+        _("My interests"),
+        _("Tell us what you like: your surprises get better."),
+        STUDENT,
+        in_header=False,
+    ),
+    Destination(
         "profile",
         "frontend:profile_edit",
         _("My profile"),
@@ -56,14 +81,14 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     Destination(
         "availability",
-        "frontend:availability",
+        "scheduling:availability",
         _("Availability"),
         _("Choose when students can book a meeting with you."),
         PROFESSIONAL,
     ),
     Destination(
         "chats",
-        "frontend:chats",
+        "chat:inbox",
         _("Chats"),
         _("Your conversations with students and professionals."),
         STUDENT | PROFESSIONAL,
@@ -77,7 +102,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     Destination(
         "bookings",
-        "frontend:bookings",
+        "scheduling:my_meetings",
         _("Meetings"),
         _("Your booked meetings, in person or online."),
         STUDENT | PROFESSIONAL,
@@ -116,7 +141,7 @@ def _resolve(url_name: str) -> str | None:
 def links_for_role(role: str) -> list[Link]:
     """Every destination of this role, in order, with its URL when the page exists."""
     return [
-        Link(d.key, d.label, d.description, _resolve(d.url_name))
+        Link(d.key, d.label, d.description, _resolve(d.url_name), d.in_header)
         for d in DESTINATIONS
         if role in d.roles
     ]

@@ -18,7 +18,8 @@ from django.views.i18n import set_language as django_set_language
 
 from frontend.forms import ROLE_CHOICES, RegisterForm
 from frontend.navigation import links_for_role
-from profiles.models import Role, User
+from profiles.models import Role, User, WitnessProfile
+from profiles.selectors import student_interest_ids
 from profiles.services import user_register, user_set_preferences
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -90,7 +91,12 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     assert user is not None  # noqa: S101  (login_required guarantees it)
     template = HOME_TEMPLATES.get(user.role, "frontend/home/student.html")
-    return render(request, template, {"links": links_for_role(user.role)})
+    context: dict[str, Any] = {"links": links_for_role(user.role)}
+    if user.role == Role.STUDENT:
+        context["has_interests"] = bool(student_interest_ids(user=user))
+    elif user.role == Role.PROFESSIONAL:
+        context["has_profile"] = WitnessProfile.objects.filter(user=user).exists()
+    return render(request, template, context)
 
 
 @require_POST

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from profiles.data.taxonomy import EMPLOYER_TYPES, PLACES, SPOKEN_LANGUAGES
@@ -99,11 +100,13 @@ class CareerStepSerializer(serializers.Serializer[dict[str, Any]]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         this_year = timezone.localdate().year
         if attrs["start_year"] > this_year:
-            raise serializers.ValidationError({"start_year": "A step cannot start in the future."})
+            raise serializers.ValidationError(
+                {"start_year": _("A step cannot start in the future.")}
+            )
         end = attrs.get("end_year")
         if end is not None and not attrs["start_year"] <= end <= this_year:
             raise serializers.ValidationError(
-                {"end_year": "The end year comes after the start year and not in the future."}
+                {"end_year": _("The end year comes after the start year and not in the future.")}
             )
         return attrs
 
@@ -139,9 +142,9 @@ class ProfileDetailSerializer(ProfileCardSerializer):
         return {"provider": video.provider, "url": video.url, "embed_url": video.embed_url}
 
 
-def _unique(values: list[Any], field: str) -> list[Any]:
+def _unique(values: list[Any], message: str) -> list[Any]:
     if len(set(values)) != len(values):
-        raise serializers.ValidationError(f"Each {field} may be given once.")
+        raise serializers.ValidationError(message)
     return values
 
 
@@ -180,24 +183,28 @@ class WitnessProfileWriteSerializer(serializers.Serializer[WitnessProfile]):
 
     def validate_skills(self, value: list[Skill]) -> list[Skill]:
         if len(value) > MAX_TAGS:
-            raise serializers.ValidationError(f"At most {MAX_TAGS} skills.")
-        return _unique(value, "skill")
+            raise serializers.ValidationError(_("At most %(count)d skills.") % {"count": MAX_TAGS})
+        return _unique(value, _("Each skill may be given once."))
 
     def validate_interests(self, value: list[Interest]) -> list[Interest]:
         if len(value) > MAX_TAGS:
-            raise serializers.ValidationError(f"At most {MAX_TAGS} interests.")
-        return _unique(value, "interest")
+            raise serializers.ValidationError(
+                _("At most %(count)d interests.") % {"count": MAX_TAGS}
+            )
+        return _unique(value, _("Each interest may be given once."))
 
     def validate_career_path(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(value) > MAX_CAREER_STEPS:
-            raise serializers.ValidationError(f"At most {MAX_CAREER_STEPS} steps.")
+            raise serializers.ValidationError(
+                _("At most %(count)d steps.") % {"count": MAX_CAREER_STEPS}
+            )
         return sorted(value, key=lambda step: step["start_year"])
 
     def validate_languages(self, value: list[str]) -> list[str]:
-        return _unique(value, "language")
+        return _unique(value, _("Each language may be given once."))
 
     def validate_formats(self, value: list[str]) -> list[str]:
-        return _unique(value, "format")
+        return _unique(value, _("Each format may be given once."))
 
     def validate_video_url(self, value: str) -> str:
         if not value:
@@ -205,8 +212,10 @@ class WitnessProfileWriteSerializer(serializers.Serializer[WitnessProfile]):
         video = parse_video_url(value)
         if video is None:
             raise serializers.ValidationError(
-                "Only YouTube or Vimeo video links can be shown (https://www.youtube.com/..., "
-                "https://youtu.be/... or https://vimeo.com/...)."
+                _(
+                    "Only YouTube or Vimeo video links can be shown (https://www.youtube.com/..., "
+                    "https://youtu.be/... or https://vimeo.com/...)."
+                )
             )
         return video.url
 
@@ -222,8 +231,10 @@ class StudentProfileSerializer(serializers.ModelSerializer[StudentProfile]):
 
     def validate_interests(self, value: list[Interest]) -> list[Interest]:
         if len(value) > MAX_TAGS * 2:
-            raise serializers.ValidationError(f"At most {MAX_TAGS * 2} interests.")
-        return _unique(value, "interest")
+            raise serializers.ValidationError(
+                _("At most %(count)d interests.") % {"count": MAX_TAGS * 2}
+            )
+        return _unique(value, _("Each interest may be given once."))
 
 
 class SuggestionSerializer(serializers.Serializer[Any]):

@@ -126,8 +126,14 @@ def profile_detail(*, profile_id: int) -> WitnessProfile | None:
 
 
 def saved_profile_list(*, student: User) -> QuerySet[WitnessProfile]:
+    """The student's saved profiles that are still visible, the most recently saved first."""
     saved = SavedProfile.objects.filter(student=student, profile=OuterRef("pk"))
-    return _with_card_data(visible_profiles().filter(Exists(saved))).order_by("-updated_at")
+    return _with_card_data(
+        visible_profiles()
+        .filter(Exists(saved))
+        .annotate(saved_at=Subquery(saved.values("created_at")[:1]))
+        .order_by("-saved_at", "-pk")
+    )
 
 
 def saved_profile_ids(*, student: User) -> set[int]:

@@ -146,7 +146,7 @@ def test_login_is_throttled_per_address(api_client: APIClient, settings) -> None
     finally:
         from rest_framework.settings import api_settings
 
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]  # restoring DRF's own value
     assert statuses == [401, 401, 401, 429]
 
 
