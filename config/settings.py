@@ -5,6 +5,8 @@ in-memory channel layer, Celery tasks run eagerly, e-mail to the console. Produc
 on by variables (DEBUG=false, SECRET_KEY, DATABASE_URL, REDIS_URL, ...), never by editing files.
 """
 
+import os
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,8 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from scheduling.celery_schedule import SCHEDULING_BEAT_SCHEDULE
 
 # Lets generic Django classes (ModelAdmin[User], QuerySet[Message]) be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "channels",
     "profiles",
     "realtime",
+    "scheduling",
     "frontend",
 ]
 
@@ -104,8 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-    # A file, not memory, so that a live daphne started by the tests shares the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # A file, not memory, so that a live daphne started by the tests shares the test database;
+    # one per test process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"backstage-test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -151,6 +159,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Europe/Brussels"
+# Periodic jobs (celery beat in production; `make run` runs the reminder loop itself).
+CELERY_BEAT_SCHEDULE = {**SCHEDULING_BEAT_SCHEDULE}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
@@ -205,7 +215,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
+        # Per address: a class logs in from one school address, so this is generous; failed
+        # attempts are also limited per account (profiles/login_guard.py).
+        "login": env.str("LOGIN_THROTTLE_RATE", default="60/min"),
         "register": env.str("REGISTER_THROTTLE_RATE", default="20/hour"),
         "ws_ticket": env.str("WS_TICKET_THROTTLE_RATE", default="60/min"),
     },
