@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "profiles",
     "realtime",
     "scheduling",
+    "chat",
     "frontend",
 ]
 
@@ -114,9 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"backstage-test-{os.getpid()}.sqlite3")
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Persistent connections on both: reopening the database for every WebSocket frame dominated
+# the cost of a chat message.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, Celery broker, cache -------------------------------------------
@@ -236,6 +238,10 @@ SPECTACULAR_SETTINGS = {
         "SelfServiceRoleEnum": "profiles.models.SELF_SERVICE_ROLE_CHOICES",
     },
 }
+
+# --- Chat ----------------------------------------------------------------------------------
+CHAT_MESSAGES_PER_MINUTE: int = env.int("CHAT_MESSAGES_PER_MINUTE", default=30)
+CHAT_MAX_PENDING_REQUESTS: int = env.int("CHAT_MAX_PENDING_REQUESTS", default=3)
 
 # --- Realtime gateway -----------------------------------------------------------------------
 WS_TICKET_TTL_SECONDS: int = env.int("WS_TICKET_TTL_SECONDS", default=60)

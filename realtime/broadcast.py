@@ -6,7 +6,7 @@ layer is a delivery optimisation: a client that missed pushes catches up when it
 """
 
 import logging
-from functools import partial
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -46,6 +46,15 @@ def _group_send_now(group: str, message: dict[str, Any]) -> None:
     async_to_sync(layer.group_send)(group, message)
 
 
+def _send_later(group: str, message: dict[str, Any]) -> Callable[[], None]:
+    # A function, not functools.partial: Django logs a failing robust on_commit callback by its
+    # __qualname__, which a partial lacks, so the log call itself raised and the error escaped.
+    def send_after_commit() -> None:
+        _group_send_now(group, message)
+
+    return send_after_commit
+
+
 def push_on_commit(
     topic: str,
     event_type: str,
@@ -65,7 +74,7 @@ def push_on_commit(
     failure of the channel layer after commit is logged, never raised: the row is committed.
     """
     parsed, message = _push_message(topic, event_type, data, seq)
-    transaction.on_commit(partial(_group_send_now, parsed.group, message), using, robust=True)
+    transaction.on_commit(_send_later(parsed.group, message), using, robust=True)
 
 
 def evict_on_commit(
@@ -78,7 +87,7 @@ def evict_on_commit(
     participant removed from a room), since pushes would otherwise keep flowing.
     """
     parsed, message = _evict_message(topic, user_id, reason)
-    transaction.on_commit(partial(_group_send_now, parsed.group, message), using, robust=True)
+    transaction.on_commit(_send_later(parsed.group, message), using, robust=True)
 
 
 async def push(

@@ -1,0 +1,158 @@
+"""Reads of the chat: history pages, the inbox, contact requests."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+
+from chat.models import ContactRequest, ContactStatus, Conversation, Membership, Message
+from chat.payloads import author_payload, message_payload
+from profiles.models import User
+
+HISTORY_MAX = 200
+LATEST_PAGE = 50
+
+
+@dataclass(frozen=True)
+class History:
+    """Messages in seq order. `more`: newer ones exist past this page (resume);
+    `older`: older ones exist before it. `seq`: the last seq this page accounts for."""
+
+    messages: list[dict[str, Any]]
+    more: bool
+    older: bool
+    seq: int
+
+
+def _rows(conversation: Conversation) -> QuerySet[Message]:
+    return Message.objects.filter(conversation=conversation).select_related("author")
+
+
+def message_history(
+    *, conversation: Conversation, after_seq: int | None, limit: int = HISTORY_MAX
+) -> History:
+    """After `after_seq`: the next `limit` messages (resume). Without it: the latest
+    `LATEST_PAGE` ones (opening a conversation)."""
+    topic = conversation.topic
+    if after_seq is None:
+        last = conversation.last_seq
+        rows = list(_rows(conversation).filter(seq__lte=last).order_by("-seq")[: LATEST_PAGE + 1])
+        older = len(rows) > LATEST_PAGE
+        page = list(reversed(rows[:LATEST_PAGE]))
+        return History(
+            messages=[message_payload(m, topic=topic) for m in page],
+            more=False,
+            older=older,
+            seq=last,
+        )
+    after = max(0, min(after_seq, conversation.last_seq))
+    rows = list(_rows(conversation).filter(seq__gt=after).order_by("seq")[: limit + 1])
+    more = len(rows) > limit
+    page = rows[:limit]
+    return History(
+        messages=[message_payload(m, topic=topic) for m in page],
+        more=more,
+        older=after > 0,
+        seq=page[-1].seq if page else after,
+    )
+
+
+def message_page_before(
+    *, conversation: Conversation, before_seq: int | None, limit: int = LATEST_PAGE
+) -> History:
+    """Older history for scrolling up: up to `limit` messages before `before_seq`."""
+    rows = _rows(conversation)
+    if before_seq is not None:
+        rows = rows.filter(seq__lt=before_seq)
+    found = list(rows.order_by("-seq")[: limit + 1])
+    page = list(reversed(found[:limit]))
+    return History(
+        messages=[message_payload(m, topic=conversation.topic) for m in page],
+        more=False,
+        older=len(found) > limit,
+        seq=page[-1].seq if page else 0,
+    )
+
+
+def conversation_list(*, user: User) -> list[dict[str, Any]]:
+    """The user's inbox, latest activity first, with unread counts and the other members.
+
+    Three queries whatever the number of conversations."""
+    memberships = list(
+        Membership.objects.filter(user=user)
+        .select_related("conversation")
+        .annotate(unread=F("conversation__last_seq") - F("last_read_seq"))
+        .annotate(
+            last_body=Subquery(
+                Message.objects.filter(conversation=OuterRef("conversation"))
+                .order_by("-seq")
+                .values("body")[:1]
+            ),
+            last_deleted=Subquery(
+                Message.objects.filter(conversation=OuterRef("conversation"))
+                .order_by("-seq")
+                .values("deleted_at")[:1]
+            ),
+        )
+        .order_by(F("conversation__last_message_at").desc(nulls_last=True), "-conversation_id")
+    )
+    ids = [m.conversation_id for m in memberships]
+    others: dict[int, list[dict[str, Any]]] = {}
+    for other in (
+        Membership.objects.filter(conversation_id__in=ids)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("id")
+    ):
+        others.setdefault(other.conversation_id, []).append(author_payload(other.user))
+    inbox = []
+    for membership in memberships:
+        conversation = membership.conversation
+        inbox.append(
+            {
+                "id": conversation.pk,
+                "topic": conversation.topic,
+                "kind": conversation.kind,
+                "members": others.get(conversation.pk, []),
+                "last_seq": conversation.last_seq,
+                "last_read_seq": membership.last_read_seq,
+                "unread": max(0, membership.unread),
+                "last_message": (
+                    None
+                    if membership.last_body is None
+                    else ""
+                    if membership.last_deleted is not None
+                    else membership.last_body[:140]
+                ),
+                "last_message_at": (
+                    conversation.last_message_at.isoformat().replace("+00:00", "Z")
+                    if conversation.last_message_at
+                    else None
+                ),
+            }
+        )
+    return inbox
+
+
+def conversation_members(*, conversation: Conversation) -> list[dict[str, Any]]:
+    return [
+        {**author_payload(m.user), "last_read_seq": m.last_read_seq}
+        for m in Membership.objects.filter(conversation=conversation)
+        .select_related("user")
+        .order_by("id")
+    ]
+
+
+def contact_request_list(*, user: User, status: str | None = None) -> QuerySet[ContactRequest]:
+    """Requests the user sent (student) or received (professional), newest first."""
+    requests = ContactRequest.objects.select_related("student", "professional", "conversation")
+    requests = requests.filter(student=user) | requests.filter(professional=user)
+    if status in ContactStatus.values:
+        requests = requests.filter(status=status)
+    return requests.order_by("-created_at", "-id")
+
+
+def pending_request_count(*, professional: User) -> int:
+    return ContactRequest.objects.filter(
+        professional=professional, status=ContactStatus.PENDING
+    ).count()

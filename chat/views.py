@@ -1,0 +1,83 @@
+"""Chat pages: the inbox, a conversation, and the contact-request form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chat import selectors, services
+from chat.access import ChatAccessError, access_conversation
+from chat.models import CONTACT_MESSAGE_MAX_LENGTH
+from profiles.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  (login_required guarantees it)
+    return request.user
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context = {
+        "conversations": selectors.conversation_list(user=user),
+        "requests": selectors.contact_request_list(user=user, status="pending")[:50],
+    }
+    return render(request, "chat/inbox.html", context)
+
+
+@login_required
+def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        chat = access_conversation(user=user, topic=f"dm:{conversation_id}")
+    except ChatAccessError:
+        raise Http404 from None
+    members = [m for m in selectors.conversation_members(conversation=chat) if m["id"] != user.pk]
+    context = {"conversation": chat, "members": members}
+    return render(request, "chat/conversation.html", context)
+
+
+@login_required
+def contact_request(request: HttpRequest, professional_id: int) -> HttpResponse:
+    user = _user(request)
+    professional = User.objects.filter(pk=professional_id, role="professional").first()
+    if professional is None:
+        raise Http404
+    error = ""
+    text = ""
+    if request.method == "POST":
+        text = request.POST.get("message", "")[:CONTACT_MESSAGE_MAX_LENGTH]
+        try:
+            services.contact_request_create(student=user, professional=professional, message=text)
+        except services.ChatError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your request was sent."))
+            return redirect("chat:inbox")
+    context = {
+        "professional": professional,
+        "error": error,
+        "text": text,
+        "max_length": CONTACT_MESSAGE_MAX_LENGTH,
+    }
+    return render(request, "chat/contact_request.html", context, status=400 if error else 200)
+
+
+@require_POST
+@login_required
+def contact_decide(request: HttpRequest, request_id: int, decision: str) -> HttpResponse:
+    """The professional's accept or decline buttons in the inbox."""
+    user = _user(request)
+    try:
+        if decision == "accept":
+            accepted = services.contact_request_accept(professional=user, request_id=request_id)
+            assert accepted.conversation is not None  # noqa: S101  (set by the service)
+            return redirect("chat:conversation", conversation_id=accepted.conversation.pk)
+        services.contact_request_decline(professional=user, request_id=request_id)
+        messages.success(request, _("The request was declined."))
+    except services.ChatError as exc:
+        messages.error(request, exc.message)
+    return redirect("chat:inbox")
