@@ -4,9 +4,9 @@ import re
 from typing import Any
 
 import pytest
-from django.utils import translation
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import DEFAULT_PASSWORD
 
