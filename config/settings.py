@@ -41,6 +41,8 @@ if "*" in ALLOWED_HOSTS and not DEBUG:
     # The WebSocket Origin check trusts ALLOWED_HOSTS: a wildcard would let any site in.
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where the site lives, for links in e-mails and calendar files (no request to build them from).
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 
 INSTALLED_APPS = [
     "daphne",
