@@ -22,7 +22,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +32,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch_db import scratch_database  # noqa: E402
 
 PROFESSIONALS = 10
 CAPACITIES = [1, 2, 3, 4]
@@ -56,27 +57,9 @@ def configure(argv: list[str]) -> argparse.Namespace:
     os.environ["EMAIL_URL"] = "dummymail://"
     os.environ.pop("REDIS_URL", None)  # pushes go to the in-memory layer: no broker needed
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        base, _, name = url.rpartition("/")
-        args.admin_url, args.bench_db = url, f"{name or 'postgres'}_bench_booking"
-        os.environ["DATABASE_URL"] = f"{base}/{args.bench_db}"
-        args.workers = args.workers or 32
-    else:
-        args.admin_url = None
-        args.sqlite = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{args.sqlite}"
-        args.workers = args.workers or 8
+    args.scratch = scratch_database("bench_booking")
+    args.workers = args.workers or (32 if args.scratch.is_postgres else 8)
     return args
-
-
-def recreate_postgres_database(admin_url: str, name: str, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 @dataclass
@@ -328,8 +311,7 @@ def count_mismatches() -> int:
 
 def main(argv: list[str]) -> None:
     args = configure(argv)
-    if args.admin_url:
-        recreate_postgres_database(args.admin_url, args.bench_db)
+    args.scratch.recreate()
     import django
 
     django.setup()
@@ -415,8 +397,7 @@ def main(argv: list[str]) -> None:
         pool.shutdown()
     finally:
         connection.close()
-        if args.admin_url:
-            recreate_postgres_database(args.admin_url, args.bench_db, drop_only=True)
+        args.scratch.recreate(drop_only=True)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch_db import scratch_database  # noqa: E402
 
 LABELLED = [
     # query, job titles that must be found
@@ -78,25 +79,8 @@ def configure(argv: list[str]) -> argparse.Namespace:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-used-for-anything-real-123456")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        base, _, name = url.rpartition("/")
-        args.admin_url, args.bench_db = url, f"{name or 'postgres'}_bench_search"
-        os.environ["DATABASE_URL"] = f"{base}/{args.bench_db}"
-    else:
-        args.admin_url = None
-        args.sqlite = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{args.sqlite}"
+    args.scratch = scratch_database("bench_search")
     return args
-
-
-def recreate_postgres_database(admin_url: str, name: str, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 ZIPF = [1 / rank for rank in range(1, len(VOCABULARY) + 1)]
@@ -244,17 +228,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def main(argv: list[str]) -> None:
     args = configure(argv)
-    if args.admin_url and not args.keep:
-        recreate_postgres_database(args.admin_url, args.bench_db)
-    elif args.admin_url:
-        import psycopg
-
-        with psycopg.connect(args.admin_url, autocommit=True) as admin:
-            exists = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [args.bench_db]
-            ).fetchone()
-            if not exists:
-                admin.execute(f'CREATE DATABASE "{args.bench_db}"')
+    if args.keep:
+        args.scratch.ensure()
+    else:
+        args.scratch.recreate()
     import django
 
     django.setup()
@@ -314,8 +291,8 @@ def main(argv: list[str]) -> None:
         print(f"ratio ours/baseline: p50 {p50_ratio:.2f}, p95 {p95_ratio:.2f}")
     finally:
         connection.close()
-        if args.admin_url and not args.keep:
-            recreate_postgres_database(args.admin_url, args.bench_db, drop_only=True)
+        if not args.keep:
+            args.scratch.recreate(drop_only=True)
 
 
 if __name__ == "__main__":
