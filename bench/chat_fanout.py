@@ -1,510 +1,207 @@
-"""Chat fan-out benchmark: our gateway + chat against a bare `websockets` broadcast server.
+"""Chat fan-out benchmark: Backstage (daphne and uvicorn) against two baselines, in one run.
 
     .venv/bin/python bench/chat_fanout.py [--clients 500] [--rate 10] [--duration 10]
-                                          [--processes 1] [--idle 2000] [--skip-baseline]
+        [--servers daphne,uvicorn] [--layer pubsub|core] [--idle 2000] [--skip-baselines]
 
 Starts everything itself: a private redis-server (no persistence) on a free port, a scratch
 database (a temporary SQLite file, or PostgreSQL when DATABASE_URL points at a server: a
-database `<name>_bench_chat` is created there and dropped afterwards), then daphne processes
-serving Backstage with the production channel layer (RedisPubSubChannelLayer). It measures:
+database `<name>_bench_chat` is created there and dropped afterwards) and the servers. For
+each server (daphne, uvicorn) serving Backstage with the chosen channel layer it measures:
 
-1. fan-out: N clients joined to one `dm:` topic, one member sending `message.send` at a steady
-   rate; delivered/expected and p50/p99 latency from send to receipt on every client;
-2. the highest rate (doubling each step) whose p99 stays under 50 ms with nothing lost,
-   as deliveries/s;
-3. persisted chat: 20 senders on their own topics sending back to back; messages/s committed
-   and acknowledged, and the acknowledgement p99;
-4. RSS per idle connection: daphne's RSS before and after opening `--idle` idle sockets;
-5. the same fan-out (1, 2) through a bare `websockets` broadcast server (the near-limit for
-   Python), with our figures beside it and the ratio.
+1. fan-out: N clients joined to one chat topic (`lobby:`, a bench-only kind with room chat's
+   shape: many members, the chat handler and services), one member sending `message.send` at
+   `--rate`; delivered/expected and p50/p99 send-to-receipt latency; one process, then two
+   (clients spread over both, the sender on the first);
+2. the fan-out ceiling on one process: a short ramp (x`--factor` per step of `--step`
+   seconds) until p99 passes 50 ms or a delivery is missing; the last good step, in
+   deliveries/s;
+3. persisted chat: `--senders` students, each in a direct conversation of their own, sending
+   back to back (inbox announcements included); messages/s
+   acknowledged (so committed) and the acknowledgement p50/p99;
+4. RSS per idle connection: the server's RSS before and after `--idle` idle sockets.
 
-The per-user chat rate limit and the per-connection frame limit are lifted for the run (a
-settings module in the scratch directory). The clients run in this process: on a small
-machine they share its CPUs with the server, which the figures include.
+The baselines do the same fan-out (1, 2 on one process): a bare `websockets` broadcast server
+(the near-limit for Python) and the Channels tutorial's chat consumer (`group_send` per
+message on RedisChannelLayer, under daphne). The clients run in a separate process
+(bench/fanout_load.py) with a minimal WebSocket client, so the load costs the machine as
+little as it can; on a 2-CPU machine they still share the CPUs with the server.
 """
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
-import socket
-import statistics
+import resource
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.chat_servers import (
+    ROOT,
+    Stack,
+    make_users_and_topic,
+    rss_kb,
+    tickets_for,
+)
 
 P99_TARGET_MS = 50.0
 
-SETTINGS_MODULE = """
-from config.settings import *  # noqa: F403
 
-CHAT_MESSAGES_PER_MINUTE = 10**9
-"""
-
-BARE_SERVER = """
-import asyncio, sys
-from websockets.asyncio.server import broadcast, serve
-
-clients = set()
-
-async def handler(ws):
-    clients.add(ws)
-    try:
-        async for message in ws:
-            broadcast(clients, message)
-    finally:
-        clients.discard(ws)
-
-async def main():
-    async with serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None):
-        await asyncio.Future()
-
-asyncio.run(main())
-"""
+def load(job: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """Run one job of bench/fanout_load.py; print and return its result lines."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "fanout_load.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(json.dumps({**job, "p99_target_ms": P99_TARGET_MS}))
+    process.stdin.close()
+    results = []
+    for line in process.stdout:
+        result = json.loads(line)
+        if "connected" in result:
+            continue
+        results.append(result)
+        print(f"    {describe(name, result)}", flush=True)
+    if process.wait() != 0:
+        raise RuntimeError(f"the load process of {name} failed")
+    return results
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process exited early (code {process.returncode})")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-@dataclass
-class FanoutResult:
-    rate: float
-    clients: int
-    expected: int
-    delivered: int
-    latencies_ms: list[float] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.delivered == self.expected and pct(self.latencies_ms, 0.99) <= P99_TARGET_MS
-
-    def line(self, name: str) -> str:
+def describe(name: str, result: dict[str, Any]) -> str:
+    if "per_s" in result:
         return (
-            f"{name:<22} rate {self.rate:>6.0f}/s  delivered {self.delivered}/{self.expected} "
-            f"({100 * self.delivered / max(1, self.expected):.2f}%)  "
-            f"p50 {pct(self.latencies_ms, 0.5):6.1f} ms  p99 {pct(self.latencies_ms, 0.99):6.1f} ms"
+            f"{name:<26} persisted {result['per_s']:7.0f} msg/s  ack p50 {result['ack_p50']:6.1f}"
+            f" ms  p99 {result['ack_p99']:6.1f} ms  failures {result['failures']}"
         )
-
-
-class Stack:
-    """Redis + database + daphne processes, and Django in this process for setup."""
-
-    def __init__(self, tmp: Path, processes: int) -> None:
-        self.tmp = tmp
-        self.processes_wanted = processes
-        self.redis_port = free_port()
-        self.children: list[subprocess.Popen[bytes]] = []
-        self.daphnes: list[tuple[int, subprocess.Popen[bytes]]] = []
-        self.pg_admin_url: str | None = None
-        self.pg_name = ""
-
-    def start(self) -> None:
-        self.redis = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.tmp),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        self.children.append(self.redis)
-        wait_port(self.redis_port, self.redis)
-        database_url = os.environ.get("DATABASE_URL", "")
-        if database_url.startswith("postgres"):
-            import psycopg
-
-            parsed = urlparse(database_url)
-            self.pg_name = f"{parsed.path.lstrip('/') or 'postgres'}_bench_chat"
-            self.pg_admin_url = database_url
-            with psycopg.connect(database_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
-                conn.execute(f'CREATE DATABASE "{self.pg_name}"')
-            database_url = urlunparse(parsed._replace(path=f"/{self.pg_name}"))
-        else:
-            database_url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
-        (self.tmp / "bench_chat_settings.py").write_text(SETTINGS_MODULE)
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-            "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "CHANNEL_LAYER_PREFIX": "bench",
-            "WS_RATE_LIMIT_PER_SECOND": "100000",
-            "WS_RATE_LIMIT_BURST": "100000",
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "bench_chat_settings",
-            "PYTHONPATH": f"{self.tmp}:{ROOT}",
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=self.env, check=True
-        )
-        os.environ.update({k: v for k, v in self.env.items() if k != "PYTHONPATH"})
-        sys.path.insert(0, str(self.tmp))
-        import django
-
-        django.setup()
-        for _ in range(self.processes_wanted):
-            self.start_daphne()
-
-    def start_daphne(self) -> int:
-        port = free_port()
-        log = (self.tmp / f"daphne-{port}.log").open("wb")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        self.children.append(process)
-        wait_port(port, process)
-        self.daphnes.append((port, process))
-        return port
-
-    def stop(self) -> None:
-        for process in reversed(self.children):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if self.pg_admin_url:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
-
-
-def make_users_and_topic(count: int, prefix: str) -> tuple[list[Any], str]:
-    from chat.models import Conversation, Membership
-    from profiles.models import User
-
-    users = User.objects.bulk_create(
-        [User(username=f"{prefix}{n}", display_name=f"U{n}", role="student") for n in range(count)]
-    )
-    conversation = Conversation.objects.create(kind="dm")
-    conversation.topic = f"dm:{conversation.pk}"
-    conversation.save(update_fields=["topic"])
-    Membership.objects.bulk_create(
-        [Membership(conversation=conversation, user=user) for user in users]
-    )
-    return users, conversation.topic
-
-
-def tickets_for(users: list[Any]) -> list[str]:
-    from realtime.tickets import ticket_issue
-
-    return [ticket_issue(user=user).ticket for user in users]
-
-
-async def connect_many(urls: list[str], batch: int = 20) -> list[Any]:
-    from websockets.asyncio.client import connect
-
-    sockets: list[Any] = []
-    for start in range(0, len(urls), batch):
-        chunk = urls[start : start + batch]
-        sockets += await asyncio.gather(
-            *(connect(url, max_queue=None, ping_interval=None) for url in chunk)
-        )
-    return sockets
-
-
-async def gateway_request(ws: Any, frame: dict[str, Any]) -> dict[str, Any]:
-    await ws.send(json.dumps(frame))
-    while True:
-        message: dict[str, Any] = json.loads(await ws.recv())
-        if message.get("type") == "reply" and message.get("ref") == frame["ref"]:
-            return message
-        if message.get("type") == "ping":
-            await ws.send('{"type":"pong"}')
-
-
-async def run_fanout(
-    receivers: list[Any],
-    send: Callable[[str], Any],
-    extract: Callable[[dict[str, Any]], str | None],
-    rate: float,
-    duration: float,
-) -> FanoutResult:
-    """Send `rate` messages a second for `duration` seconds; every receiver records latency."""
-    total = max(1, int(rate * duration))
-    latencies: list[float] = []
-    delivered = 0
-    done = asyncio.Event()
-    expected = total * len(receivers)
-
-    async def receive(ws: Any) -> None:
-        nonlocal delivered
-        got = 0
-        while got < total:
-            message = json.loads(await ws.recv())
-            stamp = extract(message)
-            if stamp is None:
-                continue
-            latencies.append((time.perf_counter() - float(stamp)) * 1000)
-            got += 1
-            delivered += 1
-            if delivered == expected:
-                done.set()
-
-    tasks = [asyncio.create_task(receive(ws)) for ws in receivers]
-    start = time.perf_counter()
-    for n in range(total):
-        await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
-        await send(f"{time.perf_counter():.9f}")
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(done.wait(), timeout=5)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    return FanoutResult(rate, len(receivers), expected, delivered, latencies)
-
-
-async def ramp(run: Callable[[float], Any], start_rate: float, limit: float) -> FanoutResult | None:
-    """Double the rate until p99 passes the target or a message is lost; the last good one."""
-    best = None
-    rate = start_rate
-    while rate <= limit:
-        result = await run(rate)
-        print("   ", result.line(f"ramp {rate:.0f}/s"), flush=True)
-        if not result.ok:
-            break
-        best = result
-        rate *= 2
-    return best
-
-
-async def bench_backstage(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
-    from asgiref.sync import sync_to_async
-
-    users, topic = await sync_to_async(make_users_and_topic)(args.clients + 1, "fan")
-    ports = [port for port, _ in stack.daphnes]
-    tickets = await sync_to_async(tickets_for)(users)
-    urls = [
-        f"ws://127.0.0.1:{ports[n % len(ports)]}/ws/?ticket={ticket}"
-        for n, ticket in enumerate(tickets)
-    ]
-    sockets = await connect_many(urls)
-    sender, receivers = sockets[0], sockets[1:]
-    for n, ws in enumerate(sockets):
-        await gateway_request(ws, {"type": "join", "topic": topic, "ref": f"j{n}"})
-    counter = 0
-
-    async def send(stamp: str) -> None:
-        nonlocal counter
-        counter += 1
-        frame = {
-            "type": "message.send",
-            "topic": topic,
-            "ref": f"m{counter}",
-            "data": {"body": stamp, "client_id": f"c{counter}"},
-        }
-        await sender.send(json.dumps(frame))
-
-    def extract(message: dict[str, Any]) -> str | None:
-        if message.get("type") == "message.new":
-            body: str = message["data"]["body"]
-            return body
-        return None
-
-    async def drain_sender() -> None:
-        with contextlib.suppress(Exception):
-            while True:
-                await sender.recv()
-
-    drainer = asyncio.create_task(drain_sender())
-    steady = await run_fanout(receivers, send, extract, args.rate, args.duration)
-    print("   ", steady.line("backstage steady"), flush=True)
-    best = await ramp(
-        lambda rate: run_fanout(receivers, send, extract, rate, args.step), args.rate * 2, 2000
-    )
-    drainer.cancel()
-    if best is None and steady.ok:
-        best = steady  # the steady rate held the target even if the first step up did not
-    for ws in sockets:
-        await ws.close()
-
-    # Persisted chat: 20 senders, each on its own two-member topic, back to back.
-    pairs = [await sync_to_async(make_users_and_topic)(1, f"p{n}-") for n in range(20)]
-    ptickets = [(await sync_to_async(tickets_for)(u))[0] for u, _t in pairs]
-    psockets = await connect_many(
-        [f"ws://127.0.0.1:{ports[n % len(ports)]}/ws/?ticket={t}" for n, t in enumerate(ptickets)]
-    )
-    for n, (ws, (_u, ptopic)) in enumerate(zip(psockets, pairs, strict=True)):
-        await gateway_request(ws, {"type": "join", "topic": ptopic, "ref": f"pj{n}"})
-    acks: list[float] = []
-
-    async def persist(ws: Any, ptopic: str, deadline: float) -> int:
-        sent = 0
-        while time.perf_counter() < deadline:
-            sent += 1
-            began = time.perf_counter()
-            reply = await gateway_request(
-                ws,
-                {
-                    "type": "message.send",
-                    "topic": ptopic,
-                    "ref": f"p{sent}",
-                    "data": {"body": "x", "client_id": f"p{sent}"},
-                },
-            )
-            assert reply["ok"], reply
-            acks.append((time.perf_counter() - began) * 1000)
-        return sent
-
-    began = time.perf_counter()
-    counts = await asyncio.gather(
-        *(
-            persist(ws, t, began + args.duration)
-            for ws, (_u, t) in zip(psockets, pairs, strict=True)
-        )
-    )
-    elapsed = time.perf_counter() - began
-    for ws in psockets:
-        await ws.close()
-    persisted = sum(counts) / elapsed
-    print(
-        f"    persisted {persisted:.0f} msg/s  ack p50 {pct(acks, 0.5):.1f} ms  "
-        f"p99 {pct(acks, 0.99):.1f} ms",
-        flush=True,
+    share = 100 * result["delivered"] / max(1, result["expected"])
+    return (
+        f"{name:<26} {result['label']:<6} {result['rate']:6.0f} msg/s x {result['clients']}  "
+        f"delivered {result['delivered']}/{result['expected']} ({share:.2f}%)  "
+        f"p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms"
     )
 
-    # RSS per idle connection, on the first process.
-    idle_per_conn = None
-    if args.idle:
-        port, process = stack.daphnes[0]
-        idle_users, _topic = await sync_to_async(make_users_and_topic)(args.idle, "idle")
-        itickets = await sync_to_async(tickets_for)(idle_users)
-        await asyncio.sleep(1)
-        before = rss_kb(process.pid)
-        idle = await connect_many([f"ws://127.0.0.1:{port}/ws/?ticket={t}" for t in itickets])
-        await asyncio.sleep(2)
-        after = rss_kb(process.pid)
-        idle_per_conn = (after - before) / len(idle)
-        print(
-            f"    RSS {before / 1024:.0f} MB → {after / 1024:.0f} MB with {len(idle)} idle "
-            f"sockets: {idle_per_conn:.1f} KB each",
-            flush=True,
-        )
-        for ws in idle:
-            await ws.close()
+
+def ceiling(results: list[dict[str, Any]]) -> float:
+    """Deliveries/s of the fastest ramp step (or steady run) that held the target."""
+    good = [r["rate"] * r["clients"] for r in results if r["ok"]]
+    return max(good, default=0.0)
+
+
+def fanout_job(urls: list[str], topic: str | None, kind: str, args: argparse.Namespace) -> Any:
     return {
-        "steady": steady,
-        "best": best,
-        "persisted_per_s": persisted,
-        "ack_p99_ms": pct(acks, 0.99),
-        "idle_kb": idle_per_conn,
+        "mode": "fanout",
+        "kind": kind,
+        "topic": topic,
+        "sender": urls[0],
+        "receivers": urls[1:],
+        "steady": [[args.rate, args.duration]],
     }
 
 
-async def bench_bare(args: argparse.Namespace, port: int) -> dict[str, Any]:
-    sockets = await connect_many([f"ws://127.0.0.1:{port}/"] * (args.clients + 1))
-    sender, receivers = sockets[0], sockets[1:]
+def with_ramp(job: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    ramp = {"start": args.rate * 2, "factor": args.factor, "step": args.step, "limit": 1000}
+    return {**job, "ramp": ramp}
 
-    async def send(stamp: str) -> None:
-        await sender.send(json.dumps({"t": stamp, "body": "x"}))
 
-    async def drain() -> None:
-        with contextlib.suppress(Exception):
-            while True:
-                await sender.recv()
+def ours(stack: Stack, server: str, args: argparse.Namespace) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for processes in (1, 2):
+        ports = [port for port, _ in stack.start_servers(server, processes)]
+        users, topic = make_users_and_topic(args.clients + 1, f"{server}{processes}-")
+        urls = [
+            f"ws://127.0.0.1:{ports[n % processes]}/ws/?ticket={ticket}"
+            for n, ticket in enumerate(tickets_for(users))
+        ]
+        job = fanout_job(urls, topic, "gateway", args)
+        results = load(with_ramp(job, args) if processes == 1 else job, f"{server} x{processes}")
+        figures[f"steady{processes}"] = results[0]
+        if processes == 1:
+            figures["ceiling"] = ceiling(results)
+            pairs = [
+                make_users_and_topic(2, f"{server}-p{n}-", kind="dm") for n in range(args.senders)
+            ]
+            tickets = tickets_for([users[0] for users, _topic in pairs])
+            senders = [
+                [f"ws://127.0.0.1:{ports[0]}/ws/?ticket={ticket}", topic]
+                for ticket, (_users, topic) in zip(tickets, pairs, strict=True)
+            ]
+            job = {"mode": "persist", "senders": senders, "duration": args.duration}
+            figures["persist"] = load(job, f"{server} x1")[0]
+            if args.idle:
+                figures["idle_kb"] = idle_rss(stack, server, ports[0], args.idle)
+        stack.stop_servers()
+    return figures
 
-    drainer = asyncio.create_task(drain())
 
-    def extract(message: dict[str, Any]) -> str | None:
-        stamp: str = message["t"]
-        return stamp
+def idle_rss(stack: Stack, server: str, port: int, count: int) -> float:
+    from bench.wsclient import connect_many
 
-    steady = await run_fanout(receivers, send, extract, args.rate, args.duration)
-    print("   ", steady.line("bare steady"), flush=True)
-    best = await ramp(
-        lambda rate: run_fanout(receivers, send, extract, rate, args.step), args.rate * 2, 4000
+    users, _topic = make_users_and_topic(count, f"{server}-idle")
+    urls = [f"ws://127.0.0.1:{port}/ws/?ticket={ticket}" for ticket in tickets_for(users)]
+    process = next(p for p in stack.servers if p.poll() is None)
+
+    async def hold() -> float:
+        await asyncio.sleep(1)
+        before = rss_kb(process.pid)
+        clients = await connect_many(urls)
+        await asyncio.sleep(3)
+        after = rss_kb(process.pid)
+        for client in clients:
+            client.close()
+        print(
+            f"    {server + ' x1':<26} RSS {before / 1024:.0f} → {after / 1024:.0f} MB with "
+            f"{len(clients)} idle sockets: {(after - before) / len(clients):.1f} KB each",
+            flush=True,
+        )
+        return (after - before) / len(clients)
+
+    return asyncio.run(hold())
+
+
+def baseline(stack: Stack, kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    if kind == "bare":
+        (port, _process), *_ = stack.start_servers("bare", 1)
+        urls = [f"ws://127.0.0.1:{port}/"] * (args.clients + 1)
+    else:
+        (port, _process), *_ = stack.start_servers("daphne", 1, app="textbook_chat:application")
+        urls = [f"ws://127.0.0.1:{port}/"] * (args.clients + 1)
+    name = "bare websockets" if kind == "bare" else "textbook Channels"
+    results = load(with_ramp(fanout_job(urls, None, kind, args), args), name)
+    stack.stop_servers()
+    return {"steady1": results[0], "ceiling": ceiling(results)}
+
+
+def summary(args: argparse.Namespace, stack: Stack, runs: dict[str, dict[str, Any]]) -> None:
+    bare = runs.get("bare websockets", {}).get("ceiling", 0.0)
+    textbook = runs.get("textbook Channels", {}).get("ceiling", 0.0)
+    print(
+        f"\n== summary: {args.clients} clients, {args.rate:.0f} msg/s, {stack.database}, "
+        f"Backstage on {args.layer} layer =="
     )
-    drainer.cancel()
-    if best is None and steady.ok:
-        best = steady  # the steady rate held the target even if the first step up did not
-    for ws in sockets:
-        await ws.close()
-    return {"steady": steady, "best": best}
-
-
-def run_bare(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    """The baseline: a bare `websockets` server that broadcasts every message it gets."""
-    port = free_port()
-    script = tmp / "bare_server.py"
-    script.write_text(BARE_SERVER)
-    process = subprocess.Popen([sys.executable, str(script), str(port)])
-    try:
-        wait_port(port, process)
-        return asyncio.run(bench_bare(args, port))
-    finally:
-        process.terminate()
-        process.wait()
+    for name, figures in runs.items():
+        for processes in (1, 2):
+            if f"steady{processes}" in figures:
+                print(describe(f"{name} x{processes}", figures[f"steady{processes}"]))
+    print(f"\nfan-out ceiling on one process (p99 ≤ {P99_TARGET_MS:.0f} ms, nothing lost):")
+    for name, figures in runs.items():
+        line = f"  {name:<20} {figures['ceiling']:8.0f} deliveries/s"
+        if bare:
+            line += f"   {figures['ceiling'] / bare:5.2f}x bare"
+        if textbook:
+            line += f"   {figures['ceiling'] / textbook:5.2f}x textbook"
+        print(line)
+    for name, figures in runs.items():
+        if "persist" in figures:
+            print(describe(name, figures["persist"]))
+        if figures.get("idle_kb") is not None:
+            print(f"{name:<26} RSS per idle connection: {figures['idle_kb']:.1f} KB")
 
 
 def main() -> None:
@@ -513,53 +210,41 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of steady sending")
     parser.add_argument("--step", type=float, default=3.0, help="seconds per ramp step")
-    parser.add_argument("--processes", type=int, default=1, help="daphne processes")
+    parser.add_argument("--factor", type=float, default=1.5, help="rate factor per ramp step")
+    parser.add_argument("--senders", type=int, default=20, help="senders of the persisted run")
+    parser.add_argument("--servers", default="daphne,uvicorn")
+    parser.add_argument("--layer", choices=["pubsub", "core"], default="pubsub")
     parser.add_argument("--idle", type=int, default=2000, help="idle sockets for RSS (0: skip)")
-    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-baselines", action="store_true")
     args = parser.parse_args()
-
-    import resource
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
+    print(f"load average at start: {Path('/proc/loadavg').read_text().strip()}", flush=True)
+    began = time.monotonic()
+    runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-chat-") as tmp_name:
-        tmp = Path(tmp_name)
-        stack = Stack(tmp, args.processes)
+        stack = Stack(Path(tmp_name), args.layer)
         try:
             stack.start()
-            print(
-                f"Backstage: {args.processes} daphne process(es), RedisPubSubChannelLayer, "
-                f"{os.environ['DATABASE_URL'].split(':')[0]}, {args.clients} clients",
-                flush=True,
-            )
-            ours = asyncio.run(bench_backstage(stack, args))
+            for server in args.servers.split(","):
+                print(f"Backstage under {server} ({args.layer} layer, {stack.database})")
+                runs[f"backstage/{server}"] = ours(stack, server, args)
+            if not args.skip_baselines:
+                for kind in ("bare", "textbook"):
+                    print(f"baseline: {kind}")
+                    result = baseline(stack, kind, args)
+                    runs["bare websockets" if kind == "bare" else "textbook Channels"] = result
+        except Exception:
+            print(stack.logs_tail(), file=sys.stderr)
+            raise
         finally:
             stack.stop()
-        bare = None if args.skip_baseline else run_bare(args, tmp)
-
-    def ceiling(result: dict[str, Any] | None) -> float:
-        best = result and result["best"]
-        return best.rate * best.clients if best else 0.0
-
-    print("\n== summary ==")
-    print(ours["steady"].line("backstage"))
-    if bare:
-        print(bare["steady"].line("bare websockets"))
+    summary(args, stack, runs)
     print(
-        f"fan-out ceiling (p99 ≤ {P99_TARGET_MS:.0f} ms, no loss): backstage "
-        f"{ceiling(ours):.0f} deliveries/s",
-        end="",
+        f"\nload average at end: {Path('/proc/loadavg').read_text().strip()}; "
+        f"{time.monotonic() - began:.0f} s"
     )
-    if bare:
-        ratio = ceiling(ours) / ceiling(bare) if ceiling(bare) else float("nan")
-        print(f", bare {ceiling(bare):.0f}/s, ratio {ratio:.2f}x")
-    else:
-        print()
-    print(f"persisted: {ours['persisted_per_s']:.0f} msg/s, ack p99 {ours['ack_p99_ms']:.1f} ms")
-    if ours["idle_kb"] is not None:
-        print(f"RSS per idle connection: {ours['idle_kb']:.1f} KB")
-    print(f"mean latency (steady): {statistics.fmean(ours['steady'].latencies_ms or [0]):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -4,13 +4,15 @@ Handlers call these through `database_sync_to_async`, once per frame. They trans
 chat's errors into the gateway's `GatewayError`.
 """
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, NamedTuple, TypeVar
 
 from chat import selectors, services
-from chat.access import ChatAccessError, access_conversation
+from chat.access import ChatAccessError, access_conversation, access_conversation_read
 from chat.models import Conversation
-from chat.payloads import message_payload
+from chat.payloads import message_change_payload, message_payload
+from chat.sending import SendRequest, message_send_batch
 from profiles.models import User
 from realtime.errors import GatewayError
 from realtime.topics import Topic
@@ -31,33 +33,78 @@ def _conversation(user: User, topic: Topic) -> Conversation:
     return access_conversation(user=user, topic=topic)
 
 
-def join(*, user: User, topic: Topic, last_seq: int | None) -> tuple[dict[str, Any], int]:
+def join(
+    *, user: User, topic: Topic, last_seq: int | None, last_revision: int | None = None
+) -> tuple[dict[str, Any], int]:
     def run() -> tuple[dict[str, Any], int]:
-        conversation = _conversation(user, topic)
+        # Moderators may join a reported conversation to read it; every other frame checks
+        # membership, so they cannot write.
+        conversation, read_only = access_conversation_read(user=user, topic=topic)
         history = selectors.message_history(conversation=conversation, after_seq=last_seq)
         members = selectors.conversation_members(conversation=conversation)
         data = {
             "conversation": {"id": conversation.pk, "topic": conversation.topic},
             "members": members,
             "last_seq": conversation.last_seq,
+            "revision": conversation.revision,
             "history": history.messages,
             "more": history.more,
             "older": history.older,
+            "read_only": read_only,
         }
+        if last_seq is not None and last_revision is not None:
+            updates = selectors.message_updates(
+                conversation=conversation,
+                up_to_seq=min(last_seq, conversation.last_seq),
+                after_revision=last_revision,
+            )
+            data["updates"] = updates.messages
+            data["updates_more"] = updates.more
         return data, history.seq
 
     return _gateway(run)
 
 
-def send(*, user: User, topic: Topic, body: str, client_id: str) -> dict[str, Any]:
-    def run() -> dict[str, Any]:
-        conversation = _conversation(user, topic)
-        result = services.message_send(
-            author=user, conversation=conversation, body=body, client_id=client_id
-        )
-        return message_payload(result.message, topic=str(topic))
+class SendItem(NamedTuple):
+    user: User
+    topic: Topic
+    body: str
+    client_id: str
 
-    return _gateway(run)
+
+def send_batch(items: Sequence[SendItem]) -> list[dict[str, Any] | Exception]:
+    """`message.send` frames gathered by `chat.writer`: access for each, then one grouped
+    write. Outcomes in order: the stored message's payload, or the GatewayError (or the
+    unexpected exception) that refused it."""
+    outcomes: list[dict[str, Any] | Exception | None] = [None] * len(items)
+    conversations: dict[tuple[int, str], Conversation | GatewayError] = {}
+    requests: list[SendRequest] = []
+    placed: list[int] = []
+    for index, item in enumerate(items):
+        key = (item.user.pk, str(item.topic))
+        if key not in conversations:
+            try:
+                conversations[key] = _gateway(partial(_conversation, item.user, item.topic))
+            except GatewayError as exc:
+                conversations[key] = exc
+        found = conversations[key]
+        if isinstance(found, GatewayError):
+            outcomes[index] = found
+            continue
+        requests.append(
+            SendRequest(
+                author=item.user, conversation=found, body=item.body, client_id=item.client_id
+            )
+        )
+        placed.append(index)
+    for index, outcome in zip(placed, message_send_batch(requests), strict=True):
+        if isinstance(outcome, services.ChatError):
+            outcomes[index] = GatewayError(outcome.code, outcome.message)
+        elif isinstance(outcome, Exception):
+            outcomes[index] = outcome
+        else:
+            outcomes[index] = message_payload(outcome.message, topic=str(items[index].topic))
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def edit(*, user: User, topic: Topic, message_id: int, body: str) -> dict[str, Any]:
@@ -66,7 +113,7 @@ def edit(*, user: User, topic: Topic, message_id: int, body: str) -> dict[str, A
         message = services.message_edit(
             author=user, conversation=conversation, message_id=message_id, body=body
         )
-        return message_payload(message, topic=str(topic))
+        return message_change_payload(message, topic=str(topic))
 
     return _gateway(run)
 
@@ -77,7 +124,7 @@ def delete(*, user: User, topic: Topic, message_id: int) -> dict[str, Any]:
         message = services.message_delete(
             author=user, conversation=conversation, message_id=message_id
         )
-        return message_payload(message, topic=str(topic))
+        return message_change_payload(message, topic=str(topic))
 
     return _gateway(run)
 

@@ -136,6 +136,16 @@ class ConversationListView(APIView):
         return Response({"results": selectors.conversation_list(user=request_user(request))})
 
 
+class UnreadConversationsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        """The conversations with unread messages (the header badge): `{"results": [{"id",
+        "last_seq", "last_read_seq"}]}`."""
+        return Response({"results": selectors.unread_conversations(user=request_user(request))})
+
+
 class MessageListView(APIView):
     permission_classes = [IsAuthenticated]
 

@@ -11,9 +11,12 @@ from channels.db import database_sync_to_async
 
 from chat import actions
 from chat.payloads import author_payload
+from chat.presence import presence_connected, presence_disconnected
 from chat.schemas import ChatJoin, MessageDelete, MessageEdit, MessageSend, Read, Typing
+from chat.writer import writer
 from realtime.broadcast import push
 from realtime.context import Context
+from realtime.errors import GatewayError
 from realtime.registry import JoinResult, TopicHandler, frame, topic_handler
 from realtime.schemas import Payload
 from realtime.topics import Topic
@@ -26,16 +29,17 @@ class ChatTopicHandler(TopicHandler):
 
     async def join(self, ctx: Context, topic: Topic, data: ChatJoin) -> JoinResult:
         result, seq = await database_sync_to_async(actions.join)(
-            user=ctx.user, topic=topic, last_seq=data.last_seq
+            user=ctx.user, topic=topic, last_seq=data.last_seq, last_revision=data.last_revision
         )
+        ctx.topic_state(topic)["read_only"] = result["read_only"]
         return JoinResult(data=result, seq=seq)
 
     @frame("message.send", MessageSend)
     async def message_send(self, ctx: Context, topic: Topic, data: MessageSend) -> Payload:
-        result: Payload = await database_sync_to_async(actions.send)(
+        # Grouped with the other sends of this process: one transaction per batch.
+        return await writer().send(
             user=ctx.user, topic=topic, body=data.body, client_id=data.client_id
         )
-        return result
 
     @frame("message.edit", MessageEdit)
     async def message_edit(self, ctx: Context, topic: Topic, data: MessageEdit) -> Payload:
@@ -61,6 +65,8 @@ class ChatTopicHandler(TopicHandler):
     @frame("typing", Typing)
     async def typing(self, ctx: Context, topic: Topic, data: Typing) -> Payload:
         # No database: membership was checked at join, and typing is not worth a query.
+        if ctx.topic_state(topic).get("read_only"):
+            raise GatewayError("forbidden", "You are reading this conversation, not in it.")
         payload: dict[str, Any] = {"user": author_payload(ctx.user), "typing": data.typing}
         await push(str(topic), "typing", payload)
         return {}
@@ -69,3 +75,11 @@ class ChatTopicHandler(TopicHandler):
 @topic_handler
 class DmTopicHandler(ChatTopicHandler):
     kind = "dm"
+
+    # Presence is counted here, once per connection, not in ChatTopicHandler: a room handler
+    # subclassing it must not count connections a second time.
+    async def connected(self, ctx: Context) -> None:
+        await presence_connected(ctx)
+
+    async def disconnected(self, ctx: Context) -> None:
+        await presence_disconnected(ctx)

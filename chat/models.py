@@ -27,6 +27,9 @@ class Conversation(models.Model):
     # only inside the transaction that creates a dm (its id is part of its topic).
     topic = models.CharField(max_length=100, unique=True, null=True)  # noqa: DJ001
     last_seq = models.PositiveBigIntegerField(default=0)
+    # Bumped by every edit and delete (under the row lock): a client that re-joins with the
+    # revision it saw gets the messages it already had that changed since.
+    revision = models.PositiveBigIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -71,9 +74,12 @@ class Message(models.Model):
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The conversation's revision at this message's last edit or delete (0: never changed).
+    revision = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["conversation", "seq"]
+        indexes = [models.Index(fields=["conversation", "revision"], name="message_revision")]
         constraints = [
             models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_once"),
             models.UniqueConstraint(

@@ -30,5 +30,11 @@ def message_payload(message: Message, *, topic: str | None = None) -> dict[str, 
     }
 
 
+def message_change_payload(message: Message, *, topic: str | None = None) -> dict[str, Any]:
+    """A message as `message.updated` / `message.deleted` carry it: with the conversation
+    `revision` its change made, which the client keeps to resume (`join.last_revision`)."""
+    return {**message_payload(message, topic=topic), "revision": message.revision}
+
+
 def conversation_ref(conversation: Conversation) -> dict[str, Any]:
     return {"id": conversation.pk, "topic": conversation.topic}

@@ -8,6 +8,9 @@ from realtime.schemas import FrameData
 
 class ChatJoin(FrameData):
     last_seq: int | None = Field(default=None, ge=0)
+    # With last_seq: the revision the client has seen; the reply's `updates` holds the messages
+    # up to last_seq that were edited or deleted since.
+    last_revision: int | None = Field(default=None, ge=0)
 
 
 class MessageSend(FrameData):

@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from chat.models import ContactRequest, ContactStatus, Conversation, Membership, Message
-from chat.payloads import author_payload, message_payload
+from chat.payloads import author_payload, message_change_payload, message_payload
+from chat.presence_store import online_user_ids
 from profiles.models import User
 
 HISTORY_MAX = 200
@@ -54,6 +55,33 @@ def message_history(
         more=more,
         older=after > 0,
         seq=page[-1].seq if page else after,
+    )
+
+
+@dataclass(frozen=True)
+class Updates:
+    """Messages changed (edited, deleted) after a revision, in revision order. `more`: there
+    are further changes past the last one listed (join again from its `revision`)."""
+
+    messages: list[dict[str, Any]]
+    more: bool
+
+
+def message_updates(
+    *, conversation: Conversation, up_to_seq: int, after_revision: int, limit: int = HISTORY_MAX
+) -> Updates:
+    """The messages with `seq <= up_to_seq` changed after `after_revision`, each once in its
+    current state, with the `revision` of its latest change."""
+    if after_revision >= conversation.revision or up_to_seq <= 0:
+        return Updates(messages=[], more=False)  # nothing changed: no query
+    rows = list(
+        _rows(conversation)
+        .filter(revision__gt=after_revision, seq__lte=up_to_seq)
+        .order_by("revision")[: limit + 1]
+    )
+    return Updates(
+        messages=[message_change_payload(m, topic=conversation.topic) for m in rows[:limit]],
+        more=len(rows) > limit,
     )
 
 
@@ -105,6 +133,10 @@ def conversation_list(*, user: User) -> list[dict[str, Any]]:
         .order_by("id")
     ):
         others.setdefault(other.conversation_id, []).append(author_payload(other.user))
+    online = online_user_ids({member["id"] for group in others.values() for member in group})
+    for group in others.values():
+        for member in group:
+            member["online"] = member["id"] in online
     inbox = []
     for membership in memberships:
         conversation = membership.conversation
@@ -134,13 +166,38 @@ def conversation_list(*, user: User) -> list[dict[str, Any]]:
     return inbox
 
 
+def unread_conversations(*, user: User) -> list[dict[str, Any]]:
+    """The user's conversations with unread messages (for the header badge), one query."""
+    rows = (
+        Membership.objects.filter(user=user, conversation__last_seq__gt=F("last_read_seq"))
+        .order_by("conversation_id")
+        .values_list("conversation_id", "conversation__last_seq", "last_read_seq")
+    )
+    return [{"id": c, "last_seq": last, "last_read_seq": read} for c, last, read in rows]
+
+
 def conversation_members(*, conversation: Conversation) -> list[dict[str, Any]]:
+    """The members with their read marks and whether they are online now."""
+    memberships = list(
+        Membership.objects.filter(conversation=conversation).select_related("user").order_by("id")
+    )
+    online = online_user_ids(m.user_id for m in memberships)
     return [
-        {**author_payload(m.user), "last_read_seq": m.last_read_seq}
-        for m in Membership.objects.filter(conversation=conversation)
-        .select_related("user")
-        .order_by("id")
+        {**author_payload(m.user), "last_read_seq": m.last_read_seq, "online": m.user_id in online}
+        for m in memberships
     ]
+
+
+def conversation_partner_ids(*, user_id: int) -> list[int]:
+    """The other members of the user's direct conversations (who see the user's presence)."""
+    return list(
+        Membership.objects.filter(
+            conversation__kind="dm", conversation__memberships__user_id=user_id
+        )
+        .exclude(user_id=user_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def contact_request_list(*, user: User, status: str | None = None) -> QuerySet[ContactRequest]:

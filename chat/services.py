@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from chat.announce import conversation_read_on_commit
 from chat.models import (
     ContactRequest,
     ContactStatus,
@@ -20,7 +20,11 @@ from chat.models import (
     Membership,
     Message,
 )
-from chat.payloads import author_payload, conversation_ref, message_payload
+from chat.payloads import (
+    author_payload,
+    conversation_ref,
+    message_change_payload,
+)
 from profiles.handlers import user_topic
 from profiles.models import Role, User
 from realtime.broadcast import push_on_commit
@@ -187,26 +191,6 @@ def direct_conversation_between(*, student: User, professional: User) -> Convers
 # --- messages ----------------------------------------------------------------------------
 
 
-def _check_rate(user: User) -> None:
-    """At most CHAT_MESSAGES_PER_MINUTE messages per user and minute, across connections and
-    processes (the cache is Redis in production)."""
-    window = int(timezone.now().timestamp() // 60)
-    key = f"chat-rate:{user.pk}:{window}"
-    try:
-        cache.add(key, 0, timeout=90)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=90)
-            count = 1
-    except Exception:
-        # The cache (Redis) is down: chat keeps working unthrottled rather than stopping.
-        logger.warning("chat rate limit skipped: the cache is unreachable", exc_info=True)
-        return
-    if count > messages_per_minute():
-        raise ChatError("rate_limited", "You are sending messages too fast; wait a moment.")
-
-
 @dataclass(frozen=True)
 class SendResult:
     message: Message
@@ -230,58 +214,30 @@ def message_send(
     Raises ChatError: `bad_request` for an empty or too long body, `conflict` for a client id
     another author used, `rate_limited` past the per-user rate.
     """
-    text = body.strip()
-    if not text:
-        raise ChatError("bad_request", "A message cannot be empty.", field="body")
-    if len(text) > 4000:
-        raise ChatError("too_large", "A message has at most 4000 characters.", field="body")
-    existing = _by_client_id(conversation, client_id)
-    if existing is not None:
-        return _resent(existing, author)
-    if rate_limited:
-        _check_rate(author)
-    with transaction.atomic():
-        locked = (
-            Conversation.objects.select_for_update()
-            .only("id", "last_seq", "topic")
-            .get(pk=conversation.pk)
-        )
-        # Checked again under the lock: a concurrent resend of the same id waited for it.
-        existing = _by_client_id(conversation, client_id)
-        if existing is not None:
-            return _resent(existing, author)
-        now = timezone.now()
-        seq = locked.last_seq + 1
-        message = Message.objects.create(
-            conversation=locked,
-            seq=seq,
-            author=author,
-            body=text,
-            client_id=client_id,
-            created_at=now,
-        )
-        Conversation.objects.filter(pk=locked.pk).update(last_seq=seq, last_message_at=now)
-        Membership.objects.filter(conversation=locked, user=author).update(last_read_seq=seq)
-        conversation.last_seq, conversation.last_message_at = seq, now
-        assert locked.topic is not None  # noqa: S101  (set when the conversation is made)
-        push_on_commit(
-            locked.topic, "message.new", message_payload(message, topic=locked.topic), seq=seq
-        )
-    return SendResult(message=message, created=True)
+    # chat.sending builds on this module (ChatError, SendResult), hence the late import.
+    from chat.sending import SendRequest, message_send_batch
 
-
-def _by_client_id(conversation: Conversation, client_id: str) -> Message | None:
-    return (
-        Message.objects.select_related("author", "conversation")
-        .filter(conversation=conversation, client_id=client_id)
-        .first()
+    request = SendRequest(
+        author=author,
+        conversation=conversation,
+        body=body,
+        client_id=client_id,
+        rate_limited=rate_limited,
     )
+    (outcome,) = message_send_batch([request])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
-def _resent(existing: Message, author: User) -> SendResult:
-    if existing.author_id != author.pk:
-        raise ChatError("conflict", "This client_id is already used.", field="client_id")
-    return SendResult(message=existing, created=False)
+def _next_revision(conversation: Conversation) -> int:
+    """Allocate the conversation's next revision under its row lock, so revisions commit in
+    order: a client that saw revision R has seen every change up to R."""
+    locked = Conversation.objects.select_for_update().only("id", "revision").get(pk=conversation.pk)
+    revision = locked.revision + 1
+    Conversation.objects.filter(pk=locked.pk).update(revision=revision)
+    conversation.revision = revision
+    return revision
 
 
 def _own_recent_message(*, author: User, conversation: Conversation, message_id: int) -> Message:
@@ -317,9 +273,10 @@ def message_edit(
         )
         message.body = text
         message.edited_at = timezone.now()
-        message.save(update_fields=["body", "edited_at"])
+        message.revision = _next_revision(conversation)
+        message.save(update_fields=["body", "edited_at", "revision"])
         assert conversation.topic is not None  # noqa: S101
-        push_on_commit(conversation.topic, "message.updated", message_payload(message))
+        push_on_commit(conversation.topic, "message.updated", message_change_payload(message))
     return message
 
 
@@ -333,9 +290,10 @@ def message_delete(*, author: User, conversation: Conversation, message_id: int)
             author=author, conversation=conversation, message_id=message_id
         )
         message.deleted_at = timezone.now()
-        message.save(update_fields=["deleted_at"])
+        message.revision = _next_revision(conversation)
+        message.save(update_fields=["deleted_at", "revision"])
         assert conversation.topic is not None  # noqa: S101
-        push_on_commit(conversation.topic, "message.deleted", message_payload(message))
+        push_on_commit(conversation.topic, "message.deleted", message_change_payload(message))
     return message
 
 
@@ -354,4 +312,5 @@ def membership_mark_read(*, user: User, conversation: Conversation, seq: int) ->
         )
         if updated and conversation.topic:
             push_on_commit(conversation.topic, "read", {"user_id": user.pk, "seq": seq})
+            conversation_read_on_commit(user=user, conversation=conversation, seq=seq)
     return int(mark or 0)

@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("api/conversations/", api.ConversationListView.as_view(), name="api_conversations"),
     path(
+        "api/conversations/unread/",
+        api.UnreadConversationsView.as_view(),
+        name="api_conversations_unread",
+    ),
+    path(
         "api/conversations/<int:conversation_id>/messages/",
         api.MessageListView.as_view(),
         name="api_messages",

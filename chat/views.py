@@ -11,6 +11,7 @@ from chat import selectors, services
 from chat.access import ChatAccessError, access_conversation
 from chat.models import CONTACT_MESSAGE_MAX_LENGTH
 from profiles.models import User
+from safeguarding.models import ReportReason
 
 
 def _user(request: HttpRequest) -> User:
@@ -36,7 +37,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     except ChatAccessError:
         raise Http404 from None
     members = [m for m in selectors.conversation_members(conversation=chat) if m["id"] != user.pk]
-    context = {"conversation": chat, "members": members}
+    context = {"conversation": chat, "members": members, "report_reasons": ReportReason.choices}
     return render(request, "chat/conversation.html", context)
 
 

@@ -16,6 +16,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import redis_retry
 from scheduling.celery_schedule import SCHEDULING_BEAT_SCHEDULE
 
 # Lets generic Django classes (ModelAdmin[User], QuerySet[Message]) be subscripted at run time.
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "realtime",
     "scheduling",
     "chat",
+    "safeguarding",
     "frontend",
 ]
 
@@ -135,7 +137,7 @@ if REDIS_URL:
             # groups after a Redis restart.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL}],
+                "hosts": [{"address": REDIS_URL, **redis_retry.async_pool_options()}],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="backstage"),
             },
         }
@@ -145,6 +147,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="backstage"),
+            "OPTIONS": redis_retry.sync_pool_options(),
         }
     }
 else:
@@ -244,6 +247,9 @@ SPECTACULAR_SETTINGS = {
 # --- Chat ----------------------------------------------------------------------------------
 CHAT_MESSAGES_PER_MINUTE: int = env.int("CHAT_MESSAGES_PER_MINUTE", default=30)
 CHAT_MAX_PENDING_REQUESTS: int = env.int("CHAT_MAX_PENDING_REQUESTS", default=3)
+# Seconds a user's last connection must stay closed before partners see them go offline, so a
+# page load (socket closed, new one opened) is not announced.
+CHAT_PRESENCE_GRACE_SECONDS: float = env.float("CHAT_PRESENCE_GRACE_SECONDS", default=3.0)
 
 # --- Realtime gateway -----------------------------------------------------------------------
 WS_TICKET_TTL_SECONDS: int = env.int("WS_TICKET_TTL_SECONDS", default=60)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("realtime.urls")),
     path("", include("scheduling.urls")),
     path("", include("chat.urls")),
+    path("", include("safeguarding.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -123,7 +123,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     Destination(
         "reports",
-        "frontend:reports",
+        "safeguarding:reports",
         _("Reports"),
         _("Handle what users reported and keep Backstage safe."),
         MODERATOR,

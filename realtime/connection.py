@@ -115,6 +115,11 @@ class Connection:
         the keep-alive. A handler that fails here is logged; the connection still opens."""
         for handler in registered_handlers():
             try:
+                await handler.connected(self.ctx)
+            except Exception:
+                logger.exception("%r: %s connected() failed", self, handler.kind)
+        for handler in registered_handlers():
+            try:
                 topics = list(await handler.auto_join(self.ctx))
                 for topic in topics:
                     data = await self._join(handler, topic, handler.join_schema.model_validate({}))
@@ -139,6 +144,11 @@ class Connection:
                 await self._keepalive
         for topic in list(self.ctx._joined.values()):
             await self._drop(topic, "disconnect")
+        for handler in registered_handlers():
+            try:
+                await handler.disconnected(self.ctx)
+            except Exception:
+                logger.exception("%r: %s disconnected() failed", self, handler.kind)
 
     async def _send(self, text: str) -> None:
         if not self._closing:

@@ -103,6 +103,14 @@ class TopicHandler:
         """Topics of this kind every new connection joins (as if it had sent `join`)."""
         return ()
 
+    async def connected(self, ctx: Context) -> None:
+        """Called once when a connection opens, before the auto-joins (e.g. presence).
+        Exceptions are logged; the connection still opens."""
+
+    async def disconnected(self, ctx: Context) -> None:
+        """Called once when the connection is gone, after it left every topic.
+        Exceptions are logged."""
+
     async def join(self, ctx: Context, topic: Topic, data: Any) -> JoinResult | Payload | None:
         """Authorise `ctx.user` on `topic` and return the join reply's data.
 

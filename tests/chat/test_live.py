@@ -85,7 +85,11 @@ def two_daphnes(
 ) -> Iterator[tuple[LiveDaphne, LiveDaphne, PrivateRedis]]:
     redis = PrivateRedis(tmp_path)
     redis.start()
-    env = {"REDIS_URL": redis.url, "CHANNEL_LAYER_PREFIX": f"chat-{uuid.uuid4().hex[:8]}"}
+    env = {
+        "REDIS_URL": redis.url,
+        "CHANNEL_LAYER_PREFIX": f"chat-{uuid.uuid4().hex[:8]}",
+        "CHAT_PRESENCE_GRACE_SECONDS": "0.5",  # presence tests wait for departures
+    }
     first = start_daphne(tmp_path, env)
     second = start_daphne(tmp_path, env)
     yield first, second, redis

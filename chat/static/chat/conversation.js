@@ -1,6 +1,7 @@
 // The conversation page: history, live messages in seq order, an outbox that survives
 // reconnects, typing, read state, edits and deletes. Uses the tab's one socket.
 import { socket } from "backstage/shell.js";
+import { showPresence } from "./presence.js";
 
 const root = document.querySelector("[data-chat]");
 const topic = root.dataset.topic;
@@ -25,6 +26,10 @@ let firstSeq = Infinity;
 let gapTimer = null;
 /** client_id -> {body, element}: sent or waiting, not yet acknowledged. */
 const outbox = new Map();
+/** Highest conversation revision with every edit and delete up to it applied. */
+let revision = 0;
+/** Revisions of changes that arrived ahead of a missing one. */
+const revisionsAhead = new Set();
 /** user id -> last_read_seq of the other members. */
 const readMarks = new Map();
 let sentRead = 0;
@@ -55,6 +60,14 @@ function render(message, element = document.createElement("li")) {
   meta.className = "chat-message__meta";
   meta.textContent = formatTime(message.created_at) + (message.edited_at && !message.deleted ? ` · ${label("Edited")}` : "");
   element.append(body, meta);
+  if (!mine && !message.deleted) {
+    const report = document.createElement("button");
+    report.type = "button";
+    report.className = "chat-message__action";
+    report.textContent = label("Report");
+    report.addEventListener("click", () => reportMessage(message));
+    element.append(report);
+  }
   if (mine && !message.deleted && Date.now() - Date.parse(message.created_at) < EDIT_WINDOW_MS) {
     const actions = document.createElement("span");
     actions.className = "chat-message__actions";
@@ -118,22 +131,51 @@ function accept(items) {
     ahead.delete(contiguous);
   }
   for (const seq of ahead.keys()) if (seq <= contiguous) ahead.delete(seq);
-  clearTimeout(gapTimer);
-  if (ahead.size) {
-    // A push overtook another (two servers) or one was lost (a Redis restart): wait a moment,
-    // then fetch what is missing from the server, which has everything.
-    gapTimer = setTimeout(resume, GAP_WAIT_MS);
-  }
+  if (ahead.size) scheduleResume();
+  else if (!revisionsAhead.size) clearTimeout(gapTimer);
   updateSeen();
   markRead();
   list.lastElementChild?.scrollIntoView({ block: "end" });
 }
 
+/** Note the revision of an edit or delete (push or reply); they are applied as they come,
+ * but the resume point only moves while no revision is missing. */
+function noteRevision(value) {
+  if (typeof value !== "number" || value <= revision) return;
+  revisionsAhead.add(value);
+  while (revisionsAhead.has(revision + 1)) {
+    revision += 1;
+    revisionsAhead.delete(revision);
+  }
+  if (revisionsAhead.size) scheduleResume();
+}
+
+/** The join reply of a resume: missed messages, then changes to the ones already shown. */
+function applyJoin(reply) {
+  for (const member of reply.members || []) showPresence(member.id, member.online);
+  accept(reply.history || []);
+  accept(reply.updates || []);
+  const updates = reply.updates || [];
+  if (reply.updates_more && updates.length) {
+    revision = Math.max(revision, updates.at(-1).revision);
+  } else if (Array.isArray(reply.updates) && typeof reply.revision === "number") {
+    revision = Math.max(revision, reply.revision);
+  }
+  for (const value of revisionsAhead) if (value <= revision) revisionsAhead.delete(value);
+  return Boolean(reply.more || reply.updates_more || revision < (reply.revision ?? 0));
+}
+
+function scheduleResume() {
+  clearTimeout(gapTimer);
+  // A push overtook another (two servers) or one was lost (a Redis restart): wait a moment,
+  // then fetch what is missing from the server, which has everything.
+  gapTimer = setTimeout(resume, GAP_WAIT_MS);
+}
+
 async function resume() {
   try {
-    const reply = await socket.join(topic, { last_seq: contiguous });
-    accept(reply.history || []);
-    if (reply.more) await resume();
+    const reply = await socket.join(topic, { last_seq: contiguous, last_revision: revision });
+    if (applyJoin(reply)) await resume();
   } catch (error) {
     console.warn("chat: resume failed", error);
   }
@@ -239,7 +281,9 @@ async function editMessage(message) {
   const body = prompt(label("EditPrompt"), message.body);
   if (body === null || !body.trim() || body.trim() === message.body) return;
   try {
-    accept([await socket.send("message.edit", topic, { id: message.id, body })]);
+    const changed = await socket.send("message.edit", topic, { id: message.id, body });
+    accept([changed]);
+    noteRevision(changed.revision);
   } catch (error) {
     alert(error.message);
   }
@@ -247,10 +291,21 @@ async function editMessage(message) {
 
 async function deleteMessage(message) {
   try {
-    accept([await socket.send("message.delete", topic, { id: message.id })]);
+    const changed = await socket.send("message.delete", topic, { id: message.id });
+    accept([changed]);
+    noteRevision(changed.revision);
   } catch (error) {
     alert(error.message);
   }
+}
+
+/** Open the report form for one message (the form reports the whole conversation otherwise). */
+function reportMessage(message) {
+  const panel = root.querySelector("[data-chat-report]");
+  panel.querySelector("[data-chat-report-message]").value = String(message.id);
+  panel.querySelector("[data-chat-report-target]").hidden = false;
+  panel.open = true;
+  panel.querySelector("select").focus();
 }
 
 // --- pushes ---------------------------------------------------------------------------------
@@ -262,7 +317,11 @@ socket.on("message.new", ({ topic: where, data }) => {
   }
 });
 for (const type of ["message.updated", "message.deleted"]) {
-  socket.on(type, ({ topic: where, data }) => { if (where === topic) accept([data]); });
+  socket.on(type, ({ topic: where, data }) => {
+    if (where !== topic) return;
+    accept([data]);
+    noteRevision(data.revision);
+  });
 }
 socket.on("read", ({ topic: where, data }) => {
   if (where !== topic || data.user_id === me) return;
@@ -271,9 +330,9 @@ socket.on("read", ({ topic: where, data }) => {
 });
 socket.on("rejoined", ({ topic: where, data }) => {
   if (where !== topic) return;
-  accept(data.history || []);
-  // The socket rejoins from the highest seq it saw; if a push overtook a lost one, fill in.
-  if (ahead.size || data.more) resume();
+  // The socket rejoins from the highest seq it saw; if a push overtook a lost one, or messages
+  // already shown were edited or deleted meanwhile (the revision moved), fill in.
+  if (applyJoin(data) || ahead.size) resume();
   for (const clientId of outbox.keys()) deliver(clientId);
 });
 socket.onStatus((status) => {
@@ -308,10 +367,12 @@ async function start() {
   const reply = await socket.join(topic);
   for (const member of reply.members || []) {
     if (member.id !== me) readMarks.set(member.id, member.last_read_seq);
+    showPresence(member.id, member.online);
   }
   const history = reply.history || [];
   // The page starts from the latest messages: everything before them counts as shown.
   contiguous = history.length ? history[0].seq - 1 : reply.last_seq;
+  revision = reply.revision || 0;
   accept(history);
   olderButton.hidden = !reply.older;
   root.dataset.ready = "true";

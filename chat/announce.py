@@ -1,0 +1,48 @@
+"""Inbox pushes on the members' `user:` topics, so inboxes and header badges update live.
+
+Only direct conversations announce activity: two members, one push each. Room conversations
+can have hundreds of members, and their chat is read in the room.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from chat.models import Conversation, Membership, Message
+from profiles.handlers import user_topic
+from profiles.models import User
+from realtime.broadcast import push_on_commit
+
+PREVIEW_LENGTH = 140
+
+
+def conversation_activity_on_commit(latest: Iterable[tuple[Conversation, Message]]) -> None:
+    """After commit, tell each member of the direct conversations in `latest` (each with its
+    newest stored message) that a message arrived: `conversation.activity` `{"id", "topic",
+    "last_seq", "last_message", "last_message_at", "author_id"}` on their user topic.
+    Other kinds of conversation are skipped. One query for the members of all of them."""
+    direct = {conversation.pk: (conversation, message) for conversation, message in latest}
+    direct = {pk: pair for pk, pair in direct.items() if pair[0].kind == "dm"}
+    if not direct:
+        return
+    members = Membership.objects.filter(conversation_id__in=direct).values_list(
+        "conversation_id", "user_id"
+    )
+    for conversation_id, member_id in members:
+        conversation, message = direct[conversation_id]
+        data: dict[str, Any] = {
+            "id": conversation.pk,
+            "topic": conversation.topic,
+            "last_seq": message.seq,
+            "last_message": message.body[:PREVIEW_LENGTH],
+            "last_message_at": message.created_at.isoformat().replace("+00:00", "Z"),
+            "author_id": message.author_id,
+        }
+        push_on_commit(user_topic(member_id), "conversation.activity", data)
+
+
+def conversation_read_on_commit(*, user: User, conversation: Conversation, seq: int) -> None:
+    """After commit, tell the reader's other tabs (inbox, badge) that `conversation` is read up
+    to `seq`: `conversation.read` `{"id", "last_read_seq"}` on the reader's user topic."""
+    push_on_commit(
+        user_topic(user.pk), "conversation.read", {"id": conversation.pk, "last_read_seq": seq}
+    )

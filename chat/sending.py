@@ -1,0 +1,264 @@
+"""Storing chat messages, one or many in one transaction (grouped inserts).
+
+`message_send_batch` is the one implementation of sending: `services.message_send` calls it
+with one request, and the gateway's per-process writer (`chat.writer`) with every
+`message.send` frame that arrived within a few milliseconds. A batch takes each
+conversation's row lock once (in id order, so two processes never deadlock), reads the
+`client_id`s already stored under that lock, allocates consecutive seqs, inserts the rows in
+one statement, and pushes `message.new` for each after the commit. Each request gets its own
+outcome: one refused (empty, too long, rate limited, a `client_id` of another author) fails
+alone, and one that breaks the transaction makes the batch retry request by request.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from chat.announce import conversation_activity_on_commit
+from chat.models import Conversation, Membership, Message
+from chat.payloads import message_payload
+from chat.services import ChatError, SendResult, messages_per_minute
+from profiles.models import User
+from realtime.broadcast import push_on_commit
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 4000
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    author: User
+    conversation: Conversation
+    body: str
+    client_id: str
+    rate_limited: bool = True
+
+
+# What each request gets: the stored message, a refusal, or (for a request that broke the
+# transaction on its own) the unexpected exception.
+Outcome = SendResult | ChatError | Exception
+
+
+def _checked_body(body: str) -> str:
+    text = body.strip()
+    if not text:
+        raise ChatError("bad_request", "A message cannot be empty.", field="body")
+    if len(text) > MAX_BODY:
+        raise ChatError("too_large", "A message has at most 4000 characters.", field="body")
+    return text
+
+
+def _rate_allowance(author: User, wanted: int) -> int:
+    """How many of `wanted` new messages `author` may still send this minute (one cache round
+    trip per author and batch). If the cache (Redis) is down, all: chat keeps working."""
+    window = int(timezone.now().timestamp() // 60)
+    key = f"chat-rate:{author.pk}:{window}"
+    try:
+        cache.add(key, 0, timeout=90)
+        try:
+            count = cache.incr(key, wanted)
+        except ValueError:  # expired between add and incr
+            cache.set(key, wanted, timeout=90)
+            count = wanted
+    except Exception:
+        logger.warning("chat rate limit skipped: the cache is unreachable", exc_info=True)
+        return wanted
+    return max(0, min(wanted, messages_per_minute() - (count - wanted)))
+
+
+def message_send_batch(requests: Sequence[SendRequest]) -> list[Outcome]:
+    """Store every acceptable request with the next seqs of its conversation, in one
+    transaction; after the commit push `message.new` for each stored message.
+
+    Outcomes are in request order. A `client_id` already stored (or earlier in the batch) by
+    the same author answers with that message (`created=False`), stores and pushes nothing
+    and is not rate limited; by another author it is a `conflict`. `bad_request` / `too_large`
+    for an empty or too long body, `rate_limited` past CHAT_MESSAGES_PER_MINUTE (the author's
+    earliest messages of the batch pass). If the transaction fails unexpectedly, each request
+    is retried in a transaction of its own, so only the one at fault fails; a batch of one
+    raises instead.
+    """
+    try:
+        with transaction.atomic():
+            return _store(requests)
+    except Exception:
+        if len(requests) == 1:
+            raise
+        logger.warning("chat batch of %d failed; retrying one by one", len(requests), exc_info=True)
+    outcomes: list[Outcome] = []
+    for request in requests:
+        # Take the outcome only once the commit went through: a commit can fail too (SQLite
+        # checks foreign keys at COMMIT).
+        try:
+            with transaction.atomic():
+                alone = _store([request])
+        except Exception as exc:
+            alone = [exc]
+        outcomes += alone
+    return outcomes
+
+
+def _store(requests: Sequence[SendRequest]) -> list[Outcome]:
+    outcomes: list[Outcome | None] = [None] * len(requests)
+    texts: dict[int, str] = {}
+    by_conversation: dict[int, list[int]] = {}
+    for index, request in enumerate(requests):
+        try:
+            texts[index] = _checked_body(request.body)
+        except ChatError as exc:
+            outcomes[index] = exc
+            continue
+        by_conversation.setdefault(request.conversation.pk, []).append(index)
+    if by_conversation:
+        # One lock statement for every conversation of the batch, in id order so two
+        # processes never deadlock; it serialises seq allocation with every other writer
+        # (SQLite's IMMEDIATE transactions hold the database write lock already).
+        locked = {
+            conversation.pk: conversation
+            for conversation in Conversation.objects.select_for_update()
+            .filter(pk__in=by_conversation)
+            .order_by("pk")
+            .only("id", "last_seq", "topic")
+        }
+        stored = {
+            (message.conversation_id, message.client_id): message
+            for message in Message.objects.select_related("author", "conversation").filter(
+                conversation_id__in=by_conversation,
+                client_id__in={requests[i].client_id for i in texts},
+            )
+        }
+        rows: list[tuple[int, Message]] = []
+        for conversation_id in sorted(by_conversation):
+            rows += _allocate(
+                locked[conversation_id],
+                by_conversation[conversation_id],
+                requests,
+                texts,
+                stored,
+                outcomes,
+            )
+        Message.objects.bulk_create([message for _index, message in rows])
+        for index, message in rows:
+            outcomes[index] = SendResult(message=message, created=True)
+        _answer_repeats(requests, outcomes)
+        _record(locked, rows, requests)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _allocate(
+    locked: Conversation,
+    indexes: list[int],
+    requests: Sequence[SendRequest],
+    texts: dict[int, str],
+    stored: dict[tuple[int, str], Message],
+    outcomes: list[Outcome | None],
+) -> list[tuple[int, Message]]:
+    """Answer the resends of one conversation and give the new messages consecutive seqs."""
+    new: list[int] = []
+    seen: set[str] = set()
+    for index in indexes:
+        request = requests[index]
+        existing = stored.get((locked.pk, request.client_id))
+        if existing is not None:
+            outcomes[index] = _resent(existing, request.author)
+        elif request.client_id not in seen:  # a repeat is answered by _answer_repeats
+            seen.add(request.client_id)
+            new.append(index)
+    now = timezone.now()
+    return [
+        (
+            index,
+            Message(
+                conversation=locked,
+                seq=locked.last_seq + offset,
+                author=requests[index].author,
+                body=texts[index],
+                client_id=requests[index].client_id,
+                created_at=now,
+            ),
+        )
+        for offset, index in enumerate(_within_rate(new, requests, outcomes), start=1)
+    ]
+
+
+def _answer_repeats(requests: Sequence[SendRequest], outcomes: list[Outcome | None]) -> None:
+    """A client_id repeated inside the batch gets what its first request got."""
+    first: dict[tuple[int, str], Outcome] = {}
+    pending: list[int] = []
+    for index, request in enumerate(requests):
+        key = (request.conversation.pk, request.client_id)
+        outcome = outcomes[index]
+        if outcome is None:
+            pending.append(index)
+        elif key not in first or (
+            isinstance(outcome, SendResult) and not isinstance(first[key], SendResult)
+        ):
+            first[key] = outcome  # the stored message wins over an earlier refusal
+    for index in pending:
+        request = requests[index]
+        earlier = first[(request.conversation.pk, request.client_id)]
+        if isinstance(earlier, SendResult):
+            outcomes[index] = _resent(earlier.message, request.author)
+        else:
+            outcomes[index] = earlier
+
+
+def _record(
+    locked: dict[int, Conversation],
+    rows: list[tuple[int, Message]],
+    requests: Sequence[SendRequest],
+) -> None:
+    """Move each conversation's last_seq and its senders' read marks; push on commit."""
+    last: dict[int, Message] = {}
+    read: dict[tuple[int, int], int] = {}
+    for _index, message in rows:
+        last[message.conversation_id] = message
+        read[(message.conversation_id, message.author_id)] = message.seq
+    for conversation_id, message in last.items():
+        Conversation.objects.filter(pk=conversation_id).update(
+            last_seq=message.seq, last_message_at=message.created_at
+        )
+    # A sender has read up to their own latest message.
+    for (conversation_id, author_id), seq in read.items():
+        Membership.objects.filter(conversation_id=conversation_id, user_id=author_id).update(
+            last_read_seq=seq
+        )
+    for index, message in rows:
+        conversation = requests[index].conversation
+        newest = last[message.conversation_id]
+        conversation.last_seq, conversation.last_message_at = newest.seq, newest.created_at
+    for _index, message in rows:
+        topic = locked[message.conversation_id].topic
+        assert topic is not None  # noqa: S101  (set when the conversation is made)
+        push_on_commit(topic, "message.new", message_payload(message, topic=topic), seq=message.seq)
+    conversation_activity_on_commit((requests[i].conversation, message) for i, message in rows)
+
+
+def _within_rate(
+    new: list[int], requests: Sequence[SendRequest], outcomes: list[Outcome | None]
+) -> list[int]:
+    """The new requests each author may still send; the others are refused `rate_limited`."""
+    wanted: dict[int, list[int]] = {}
+    for index in new:
+        if requests[index].rate_limited:
+            wanted.setdefault(requests[index].author.pk, []).append(index)
+    refused: set[int] = set()
+    for indexes in wanted.values():
+        allowed = _rate_allowance(requests[indexes[0]].author, len(indexes))
+        refused.update(indexes[allowed:])
+    for index in refused:
+        outcomes[index] = ChatError(
+            "rate_limited", "You are sending messages too fast; wait a moment."
+        )
+    return [index for index in new if index not in refused]
+
+
+def _resent(existing: Message, author: User) -> Outcome:
+    if existing.author_id != author.pk:
+        return ChatError("conflict", "This client_id is already used.", field="client_id")
+    return SendResult(message=existing, created=False)

@@ -1,0 +1,91 @@
+"""The per-process writer of chat messages: `message.send` frames that arrive within a few
+milliseconds are stored together, in one thread hop and one transaction (`chat.sending`).
+
+Under load the one database thread of the process is the bottleneck; committing a batch costs
+about as much as committing one message, so frames that queue while a batch commits go out in
+the next one. Each sender's reply is answered only after the commit that stored its message,
+and the pushes go out on that commit.
+"""
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from chat import actions
+from profiles.models import User
+from realtime.topics import Topic
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    item: actions.SendItem
+    future: asyncio.Future[dict[str, Any]] = field(repr=False)
+
+
+class MessageWriter:
+    """Gathers send requests of one event loop and stores them in batches."""
+
+    def __init__(self, *, window: float, max_batch: int) -> None:
+        self.window = window
+        self.max_batch = max_batch
+        self._pending: list[_Pending] = []
+        self._task: asyncio.Task[None] | None = None
+        self.batches = 0  # batches written, for tests and benchmarks
+
+    async def send(self, *, user: User, topic: Topic, body: str, client_id: str) -> dict[str, Any]:
+        """The stored message's payload, once committed. Raises GatewayError for a refusal,
+        or the exception that failed this message's write."""
+        loop = asyncio.get_running_loop()
+        pending = _Pending(actions.SendItem(user, topic, body, client_id), loop.create_future())
+        self._pending.append(pending)
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._drain())
+        return await pending.future
+
+    async def _drain(self) -> None:
+        # Wait the window once when idle; while a batch commits, the next one fills by itself.
+        if self.window > 0:
+            await asyncio.sleep(self.window)
+        while self._pending:
+            batch = self._pending[: self.max_batch]
+            del self._pending[: self.max_batch]
+            try:
+                outcomes = await database_sync_to_async(actions.send_batch)(
+                    [pending.item for pending in batch]
+                )
+            except Exception as exc:
+                logger.exception("chat writer: a batch of %d failed", len(batch))
+                outcomes = [exc] * len(batch)
+            self.batches += 1
+            for pending, outcome in zip(batch, outcomes, strict=True):
+                if pending.future.done():  # the sender's connection went away meanwhile
+                    continue
+                if isinstance(outcome, BaseException):
+                    pending.future.set_exception(outcome)
+                else:
+                    pending.future.set_result(outcome)
+
+
+_writers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MessageWriter]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def writer() -> MessageWriter:
+    """The writer of the running event loop (one per server process; tests get one per loop)."""
+    loop = asyncio.get_running_loop()
+    found = _writers.get(loop)
+    if found is None:
+        found = MessageWriter(
+            window=float(getattr(settings, "CHAT_SEND_BATCH_WINDOW_MS", 2)) / 1000,
+            max_batch=int(getattr(settings, "CHAT_SEND_BATCH_MAX", 100)),
+        )
+        _writers[loop] = found
+    return found
