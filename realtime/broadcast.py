@@ -5,11 +5,14 @@ that was rolled back. The frame is encoded once here, not once per recipient. Th
 layer is a delivery optimisation: a client that missed pushes catches up when it re-joins.
 """
 
+import asyncio
+import concurrent.futures
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -39,11 +42,35 @@ def _evict_message(topic: str, user_id: int | None, reason: str) -> tuple[Topic,
     return parsed, message
 
 
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the ASGI server when this thread is one of its database threads
+    (asgiref's sync_to_async records it there), else None (Celery, commands, WSGI)."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop: asyncio.AbstractEventLoop | None = getattr(
+        SyncToAsync.threadlocal, "main_event_loop", None
+    )
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _log_failure(future: concurrent.futures.Future[None]) -> None:
+    if not future.cancelled() and (error := future.exception()) is not None:
+        logger.error("publishing a push failed", exc_info=error)
+
+
 def _group_send_now(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group, message)
+    loop = _server_loop()
+    if loop is None:
+        async_to_sync(layer.group_send)(group, message)
+        return
+    # In the server, hand the publish to the event loop and return: the database thread (one
+    # per process) is the bottleneck of chat, and waiting for Redis there held up every
+    # other connection's writes. Publishes start in the order they are handed over.
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+    future.add_done_callback(_log_failure)
 
 
 def _send_later(group: str, message: dict[str, Any]) -> Callable[[], None]:
