@@ -119,9 +119,32 @@ class LiveDaphne:
         return self.log.read_text(errors="replace")
 
 
-def start_daphne(tmp_dir: Path, extra_env: dict[str, str] | None = None) -> LiveDaphne:
+def _server_command(server: str, port: int) -> list[str]:
+    if server == "uvicorn":
+        # The flags production would use (README): the same 64 KiB frame limit as daphne's.
+        return [
+            *(sys.executable, "-m", "uvicorn", "config.asgi:application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--ws-max-size", "65536"),
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "config.asgi:application",
+    ]
+
+
+def start_daphne(
+    tmp_dir: Path, extra_env: dict[str, str] | None = None, *, server: str = "daphne"
+) -> LiveDaphne:
+    """Serve Backstage from a new process on the test database: daphne, or `server="uvicorn"`
+    (the app must run under both)."""
     port = _free_port()
-    log = tmp_dir / f"daphne-{port}.log"
+    log = tmp_dir / f"{server}-{port}.log"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_subprocess(),
@@ -133,16 +156,7 @@ def start_daphne(tmp_dir: Path, extra_env: dict[str, str] | None = None) -> Live
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
+            _server_command(server, port),
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -152,14 +166,14 @@ def start_daphne(tmp_dir: Path, extra_env: dict[str, str] | None = None) -> Live
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"daphne exited early:\n{live.output()}")
+            raise RuntimeError(f"{server} exited early:\n{live.output()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return live
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"daphne did not listen within 30 s:\n{live.output()}")
+    raise RuntimeError(f"{server} did not listen within 30 s:\n{live.output()}")
 
 
 def stop_daphne(live: LiveDaphne) -> None:
