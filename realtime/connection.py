@@ -64,7 +64,14 @@ def utf8_size_exceeds(text: str, limit: int) -> bool:
 
 
 def _validate(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
-    # JSON mode, so a strict schema still takes ISO dates and UUIDs, which JSON sends as text.
+    # Schemas have JSON semantics: a strict schema still takes ISO dates and UUIDs, which JSON
+    # sends as text. `data` came from JSON, so whatever strict Python validation accepts, JSON
+    # mode accepts alike; try it first and re-encode only when it refuses (dates, UUIDs, bad
+    # input), which saves an encode and a parse on every chat message and signal.
+    try:
+        return schema.model_validate(data)
+    except ValidationError:
+        pass
     try:
         return schema.model_validate_json(to_json(data))
     except ValidationError as exc:
