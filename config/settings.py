@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "realtime",
     "scheduling",
     "chat",
+    "rooms",
     "safeguarding",
     "frontend",
 ]
@@ -250,6 +251,17 @@ CHAT_MAX_PENDING_REQUESTS: int = env.int("CHAT_MAX_PENDING_REQUESTS", default=3)
 # Seconds a user's last connection must stay closed before partners see them go offline, so a
 # page load (socket closed, new one opened) is not announced.
 CHAT_PRESENCE_GRACE_SECONDS: float = env.float("CHAT_PRESENCE_GRACE_SECONDS", default=3.0)
+
+# --- Video rooms (docs/rooms.md) ------------------------------------------------------------
+# STUN servers for browsers behind NAT; none by default (loopback and LAN need none).
+ROOMS_STUN_URLS: list[str] = env.list("ROOMS_STUN_URLS", default=[])
+# TURN relays (coturn with use-auth-secret): credentials are minted per join from the secret.
+TURN_URLS: list[str] = env.list("TURN_URLS", default=[])
+TURN_SECRET: str = env.str("TURN_SECRET", default="")
+TURN_TTL_SECONDS: int = env.int("TURN_TTL_SECONDS", default=3600)
+# Signal frames per connection and room, on top of the gateway's limit on all frames.
+ROOMS_SIGNAL_RATE_PER_SECOND: float = env.float("ROOMS_SIGNAL_RATE_PER_SECOND", default=10.0)
+ROOMS_SIGNAL_BURST: int = env.int("ROOMS_SIGNAL_BURST", default=40)
 
 # --- Realtime gateway -----------------------------------------------------------------------
 WS_TICKET_TTL_SECONDS: int = env.int("WS_TICKET_TTL_SECONDS", default=60)

@@ -95,7 +95,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     Destination(
         "rooms",
-        "frontend:rooms",
+        "rooms:list",
         _("Live Q&A"),
         _("Video rooms where a professional answers everyone's questions."),
         STUDENT | PROFESSIONAL,

@@ -181,12 +181,17 @@ def test_a_student_books_a_slot(
     assert all(m.attachments[0][2].startswith("text/calendar") for m in mail.outbox)
 
 
-def test_a_virtual_booking_says_the_room_link_will_come(open_window: Window, pupil: User) -> None:
+def test_a_virtual_booking_gets_its_room(open_window: Window, pupil: User) -> None:
     slot = slots_of(open_window(mode=Mode.VIRTUAL))[0]
     body = book(pupil, slot).json()
-    assert (body["mode"], body["address"], body["room_url"]) == ("virtual", "", None)
     slot.refresh_from_db()
-    assert slot.room_ref is None  # rooms do not exist yet: the seam returns nothing
+    assert slot.room_ref is not None and slot.room_ref.startswith("room:")
+    room_id = slot.room_ref.removeprefix("room:")
+    assert (body["mode"], body["address"], body["room_url"]) == (
+        "virtual",
+        "",
+        f"/rooms/{room_id}/",
+    )
 
 
 def test_booking_a_slot_in_the_past_is_refused(pro: User, pupil: User) -> None:

@@ -186,11 +186,13 @@ def test_a_failed_booking_goes_back_with_a_message(
     assert Booking.objects.count() == 1
 
 
-def test_a_virtual_meeting_says_its_room_link_will_appear(open_window: Window, pupil: User) -> None:
+def test_a_virtual_meeting_links_its_room(open_window: Window, pupil: User) -> None:
     slot = slots_of(open_window(mode="virtual"))[0]
     signed_in(pupil).post(f"/meetings/slots/{slot.pk}/book/")
-    body = text(signed_in(pupil).get("/meetings/"))
-    assert "The room link will appear here before the meeting." in body
+    slot.refresh_from_db()
+    page = signed_in(pupil).get("/meetings/").content.decode()
+    assert f'href="/rooms/{(slot.room_ref or "").removeprefix("room:")}/"' in page
+    assert "Join the online room" in text(signed_in(pupil).get("/meetings/"))
 
 
 def test_cancel_with_a_reason_through_the_page(open_window: Window, pupil: User, pro: User) -> None:

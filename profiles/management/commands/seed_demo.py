@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from profiles.demo import DEMO_PASSWORD, demo_accounts_seed, demo_profiles_seed
+from rooms.demo import demo_room_seed
 from scheduling.demo import demo_slots_seed
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             users = demo_accounts_seed()
             profiles = demo_profiles_seed()
             demo_slots_seed()
+            demo_room_seed()
         names = ", ".join(user.username for user in users)
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,238 @@
+"""The `room:<id>` topic: room chat (from ChatTopicHandler), presence, signalling, hands,
+questions and host controls (docs/rooms.md).
+
+The signalling relay touches no database: the sender's own state says it joined, the peer
+cache says where the target is and whether the sender may publish, and one channel-layer
+message carries the signal to the target's connection.
+"""
+
+import asyncio
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from chat.access import ChatAccessError, register_chat_access
+from chat.handlers import ChatTopicHandler
+from chat.models import Conversation
+from chat.schemas import ChatJoin
+from profiles.models import User
+from realtime.broadcast import push_to_channel
+from realtime.context import Context
+from realtime.errors import GatewayError
+from realtime.ratelimit import FrameRateLimiter, Verdict
+from realtime.registry import JoinResult, LeaveReason, frame, topic_handler
+from realtime.schemas import EmptyData, Payload
+from realtime.topics import Topic
+from rooms import actions, services
+from rooms.access import access_room
+from rooms.actions import gateway
+from rooms.errors import RoomError
+from rooms.media import media_policy
+from rooms.models import RoomParticipant
+from rooms.peercache import (
+    PEER_REFRESH_SECONDS,
+    peer_cache_get_many_async,
+    peer_cache_touch_async,
+)
+from rooms.schemas import (
+    Hand,
+    MuteRequest,
+    QuestionAsk,
+    QuestionRef,
+    Signal,
+    StageSet,
+    UserRef,
+)
+from rooms.services import room_conversation
+
+
+@register_chat_access("room")
+def _room_chat(user: User, topic: Topic) -> Conversation:
+    """Room chat is for people let into the room and not removed from it."""
+    try:
+        room = access_room(user=user, room_id=topic.id)
+    except RoomError as exc:
+        raise ChatAccessError(exc.code, exc.message) from None
+    let_in = RoomParticipant.objects.filter(
+        room=room, user=user, admitted=True, removed_at__isnull=True
+    ).exists()
+    if not let_in:
+        raise ChatAccessError("forbidden", _("Join the room first."))
+    return room_conversation(room)
+
+
+_db = database_sync_to_async
+logger = logging.getLogger(__name__)
+
+
+def _signal_limiter() -> FrameRateLimiter:
+    return FrameRateLimiter(
+        rate=float(settings.ROOMS_SIGNAL_RATE_PER_SECOND),
+        burst=int(settings.ROOMS_SIGNAL_BURST),
+        max_strikes=1_000_000,  # refuse signals past the rate; closing is the gateway's call
+    )
+
+
+async def _renew(room_id: int, peer_id: str) -> None:
+    """Keep this connection's peer-cache entry alive while it is in the room."""
+    try:
+        while True:
+            await asyncio.sleep(PEER_REFRESH_SECONDS)
+            if not await peer_cache_touch_async(room_id=room_id, peer_id=peer_id):
+                return  # left or removed meanwhile
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.exception("room %s: renewing peer %s failed", room_id, peer_id)
+
+
+@topic_handler
+class RoomTopicHandler(ChatTopicHandler):
+    kind = "room"
+    join_schema = ChatJoin  # the chat's resume (`last_seq`) is all a room join takes
+
+    async def join(self, ctx: Context, topic: Topic, data: ChatJoin) -> JoinResult:
+        state = ctx.topic_state(topic)
+        reply, seq, admitted, media_mode = await _db(actions.join)(
+            user=ctx.user,
+            topic=topic,
+            peer_id=ctx.connection_id,
+            channel_name=ctx.channel_name,
+            last_seq=data.last_seq,
+            last_revision=data.last_revision,
+        )
+        layer = get_channel_layer()
+        was_waiting = state.get("admitted") is False
+        if layer is not None and not admitted:
+            # A waiting connection hears nothing of the room: only `admitted` and evictions,
+            # which are sent to its channel directly.
+            await layer.group_discard(topic.group, ctx.channel_name)
+        elif layer is not None and was_waiting:
+            await layer.group_add(topic.group, ctx.channel_name)
+        state.update(
+            peer_id=ctx.connection_id,
+            admitted=admitted,
+            media_mode=media_mode,
+            read_only=reply.get("read_only", False),
+        )
+        state.setdefault("limiter", _signal_limiter())
+        if "renewal" not in state:
+            state["renewal"] = asyncio.create_task(_renew(int(topic.id), ctx.connection_id))
+        return JoinResult(data=reply, seq=seq)
+
+    async def leave(self, ctx: Context, topic: Topic, reason: LeaveReason) -> None:
+        state = ctx.topic_state(topic)
+        renewal = state.get("renewal")
+        if renewal is not None:
+            renewal.cancel()
+        peer_id = state.get("peer_id")
+        if peer_id is not None:
+            await _db(services.peer_leave)(room_id=int(topic.id), peer_id=peer_id)
+
+    def _admitted(self, ctx: Context, topic: Topic) -> dict[str, Any]:
+        state = ctx.topic_state(topic)
+        if not state.get("admitted"):
+            raise GatewayError("forbidden", _("Wait until the host lets you in."))
+        return state
+
+    @frame("signal", Signal)
+    async def signal(self, ctx: Context, topic: Topic, data: Signal) -> Payload:
+        state = self._admitted(ctx, topic)
+        if state["limiter"].admit() is not Verdict.ADMIT:
+            raise GatewayError("rate_limited", _("Too many signals; slow down."))
+        peer_id: str = state["peer_id"]
+        found = await peer_cache_get_many_async(room_id=int(topic.id), peer_ids=[peer_id, data.to])
+        sender = found.get(peer_id)
+        if sender is None or sender.waiting:
+            raise GatewayError("forbidden", _("You are no longer in this room."))
+        target = found.get(data.to)
+        if target is None or target.waiting or data.to == peer_id:
+            raise GatewayError("not_found", _("This peer is not in the room."))
+        policy = media_policy(state["media_mode"])
+        if data.sdp is not None and not policy.sdp_allowed(sdp=data.sdp, publishes=sender.publish):
+            raise GatewayError("forbidden", _("Only the host and people on stage may send media."))
+        forwarded = {"from": peer_id, **data.model_dump(exclude={"to"}, exclude_unset=True)}
+        await push_to_channel(target.channel_name, str(topic), "signal", forwarded)
+        return {}
+
+    @frame("hand", Hand)
+    async def hand(self, ctx: Context, topic: Topic, data: Hand) -> Payload:
+        self._admitted(ctx, topic)
+        hands = await _db(gateway)(
+            services.hand_set, user=ctx.user, room_id=topic.id, raised=data.raised
+        )
+        return {"hands": hands}
+
+    @frame("question.ask", QuestionAsk)
+    async def question_ask(self, ctx: Context, topic: Topic, data: QuestionAsk) -> Payload:
+        self._admitted(ctx, topic)
+        question: Payload = await _db(gateway)(
+            services.question_ask, user=ctx.user, room_id=topic.id, body=data.body
+        )
+        return question
+
+    @frame("question.vote", QuestionRef)
+    async def question_vote(self, ctx: Context, topic: Topic, data: QuestionRef) -> Payload:
+        self._admitted(ctx, topic)
+        question: Payload = await _db(gateway)(
+            services.question_vote, user=ctx.user, room_id=topic.id, question_id=data.id
+        )
+        return question
+
+    @frame("question.answer", QuestionRef)
+    async def question_answer(self, ctx: Context, topic: Topic, data: QuestionRef) -> Payload:
+        self._admitted(ctx, topic)
+        question: Payload = await _db(gateway)(
+            services.question_answer, host=ctx.user, room_id=topic.id, question_id=data.id
+        )
+        return question
+
+    @frame("stage.set", StageSet)
+    async def stage_set(self, ctx: Context, topic: Topic, data: StageSet) -> Payload:
+        self._admitted(ctx, topic)
+        await _db(gateway)(
+            services.stage_set,
+            host=ctx.user,
+            room_id=topic.id,
+            user_id=data.user_id,
+            on_stage=data.on_stage,
+        )
+        return {}
+
+    @frame("mute.request", MuteRequest)
+    async def mute_request(self, ctx: Context, topic: Topic, data: MuteRequest) -> Payload:
+        self._admitted(ctx, topic)
+        await _db(gateway)(
+            services.mute_request,
+            host=ctx.user,
+            room_id=topic.id,
+            user_id=data.user_id,
+            kind=data.kind,
+        )
+        return {}
+
+    @frame("participant.remove", UserRef)
+    async def participant_remove(self, ctx: Context, topic: Topic, data: UserRef) -> Payload:
+        self._admitted(ctx, topic)
+        await _db(gateway)(
+            services.participant_remove, host=ctx.user, room_id=topic.id, user_id=data.user_id
+        )
+        return {}
+
+    @frame("lobby.admit", UserRef)
+    async def lobby_admit(self, ctx: Context, topic: Topic, data: UserRef) -> Payload:
+        self._admitted(ctx, topic)
+        await _db(gateway)(
+            services.lobby_admit, host=ctx.user, room_id=topic.id, user_id=data.user_id
+        )
+        return {}
+
+    @frame("room.end", EmptyData)
+    async def room_end(self, ctx: Context, topic: Topic, data: EmptyData) -> Payload:
+        self._admitted(ctx, topic)
+        await _db(gateway)(services.room_end, user=ctx.user, room_id=topic.id)
+        return {}

@@ -1,0 +1,33 @@
+"""Writes of the rooms, in three seams: the room's life (create, invite, end), presence and
+host controls (join, leave, lobby, stage, mute, remove), and the Q&A queue (hands,
+questions, votes). Plain synchronous functions for REST, the topic handler and tests."""
+
+from rooms.services.lifecycle import room_conversation, room_create, room_end, room_invite
+from rooms.services.presence import (
+    JoinOutcome,
+    lobby_admit,
+    mute_request,
+    participant_remove,
+    peer_join,
+    peer_leave,
+    stage_set,
+)
+from rooms.services.queue import hand_set, question_answer, question_ask, question_vote
+
+__all__ = [
+    "JoinOutcome",
+    "hand_set",
+    "lobby_admit",
+    "mute_request",
+    "participant_remove",
+    "peer_join",
+    "peer_leave",
+    "question_answer",
+    "question_ask",
+    "question_vote",
+    "room_conversation",
+    "room_create",
+    "room_end",
+    "room_invite",
+    "stage_set",
+]

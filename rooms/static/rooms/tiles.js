@@ -1,0 +1,168 @@
+// The video grid of the room page: one tile per publishing peer (the host first and large,
+// then the stage) and our own view, muted. Audio plays through the remote tiles' <video>.
+
+/**
+ * @typedef {object} TileInfo
+ * @property {string} key        a peer id, or "self"
+ * @property {string} name
+ * @property {string} role       "host" | "stage" | "audience"
+ * @property {boolean} self
+ */
+
+function initials(name) {
+  const parts = (name || "?").trim().split(/\s+/).filter(Boolean);
+  return (parts.length > 1 ? parts[0][0] + parts.at(-1)[0] : (parts[0] || "?").slice(0, 2)).toUpperCase();
+}
+
+export class VideoGrid {
+  /**
+   * @param {HTMLElement} list  the <ul> of tiles
+   * @param {(name: string, vars?: Record<string, string>) => string} t  the page's translations
+   */
+  constructor(list, t) {
+    this.list = list;
+    this.t = t;
+    /** @type {Map<string, HTMLLIElement>} */
+    this.tiles = new Map();
+    /** Set once the user pressed "turn sound on": later tiles start unmuted. */
+    this.soundUnlocked = false;
+  }
+
+  /**
+   * Show (or update) the tile of `info`.
+   * @param {TileInfo} info
+   */
+  upsert(info) {
+    let tile = this.tiles.get(info.key);
+    if (!tile) {
+      tile = this._make(info);
+      this.tiles.set(info.key, tile);
+    }
+    tile.dataset.role = info.role;
+    tile.classList.toggle("room-tile--host", info.role === "host");
+    tile.classList.toggle("room-tile--self", info.self);
+    const name = tile.querySelector(".room-tile__name-text");
+    name.textContent = info.self ? this.t("you", { name: info.name }) : info.name;
+    tile.querySelector(".room-tile__placeholder").textContent = initials(info.name);
+    const badge = tile.querySelector(".room-tile__badge");
+    badge.textContent = info.role === "host" ? this.t("role_host") : info.role === "stage" ? this.t("role_stage") : "";
+    badge.hidden = !badge.textContent;
+    tile.querySelector("video").setAttribute("aria-label", this.t("video_of", { name: info.name }));
+    this._order();
+    return tile;
+  }
+
+  /**
+   * Play `stream` in the tile of `key` (null: nothing to show yet).
+   * @param {string} key
+   * @param {MediaStream | null} stream
+   */
+  setStream(key, stream) {
+    const tile = this.tiles.get(key);
+    if (!tile) return;
+    const video = tile.querySelector("video");
+    if (video.srcObject !== stream) video.srcObject = stream;
+    const hasVideo = Boolean(stream?.getVideoTracks().some((track) => track.readyState === "live" && !track.muted));
+    tile.dataset.video = hasVideo ? "on" : "off";
+    if (stream) this._play(tile, video);
+  }
+
+  /** Mark our own camera as off (the placeholder shows instead of a black frame). */
+  setCameraOff(key, off) {
+    const tile = this.tiles.get(key);
+    if (tile) tile.dataset.video = off ? "off" : "on";
+  }
+
+  remove(key) {
+    const tile = this.tiles.get(key);
+    if (!tile) return;
+    const video = tile.querySelector("video");
+    video.srcObject = null;
+    tile.remove();
+    this.tiles.delete(key);
+  }
+
+  /** Keep only the tiles whose keys are in `keys`. */
+  retain(keys) {
+    for (const key of [...this.tiles.keys()]) if (!keys.has(key)) this.remove(key);
+  }
+
+  clear() {
+    this.retain(new Set());
+  }
+
+  _make(info) {
+    const tile = document.createElement("li");
+    tile.className = "room-tile";
+    tile.dataset.tile = info.key;
+    tile.dataset.video = "off";
+    const video = document.createElement("video");
+    video.autoplay = true;
+    video.playsInline = true;
+    video.setAttribute("playsinline", "");
+    // Our own view is always muted: hearing oneself echoes.
+    video.muted = info.self;
+    video.className = `room-tile__video${info.self ? " room-tile__video--mirror" : ""}`;
+    const placeholder = document.createElement("span");
+    placeholder.className = "room-tile__placeholder";
+    placeholder.setAttribute("aria-hidden", "true");
+    const caption = document.createElement("p");
+    caption.className = "room-tile__name";
+    const text = document.createElement("span");
+    text.className = "room-tile__name-text";
+    const badge = document.createElement("span");
+    badge.className = "room-tile__badge";
+    caption.append(text, badge);
+    tile.append(video, placeholder, caption);
+    if (!info.self) {
+      const sound = document.createElement("button");
+      sound.type = "button";
+      sound.className = "button button--small room-tile__sound";
+      sound.textContent = this.t("sound_on");
+      sound.hidden = true;
+      sound.addEventListener("click", () => this.unlockSound());
+      tile.append(sound);
+    }
+    video.addEventListener("resize", () => {
+      if (video.videoWidth > 0 && tile.dataset.video !== "muted") tile.dataset.video = "on";
+    });
+    this.list.append(tile);
+    return tile;
+  }
+
+  async _play(tile, video) {
+    try {
+      await video.play();
+    } catch (error) {
+      if (error?.name !== "NotAllowedError") return; // e.g. AbortError: a newer srcObject took over
+      // Autoplay with sound refused before any click: play muted, offer a button for sound.
+      video.muted = true;
+      await video.play().catch(() => {});
+    }
+    const sound = tile.querySelector(".room-tile__sound");
+    if (sound) sound.hidden = !video.muted;
+  }
+
+  /** One click on "turn sound on" unmutes every remote tile (autoplay policies need a gesture). */
+  unlockSound() {
+    this.soundUnlocked = true;
+    for (const tile of this.tiles.values()) {
+      if (tile.classList.contains("room-tile--self")) continue;
+      const video = tile.querySelector("video");
+      video.muted = false;
+      video.play().catch(() => {});
+      const sound = tile.querySelector(".room-tile__sound");
+      if (sound) sound.hidden = true;
+    }
+  }
+
+  /** Host first, then the stage, our own view last. */
+  _order() {
+    const rank = (tile) => (tile.dataset.role === "host" ? 0 : tile.classList.contains("room-tile--self") ? 2 : 1);
+    const sorted = [...this.tiles.values()].sort((a, b) => rank(a) - rank(b));
+    sorted.forEach((tile, index) => {
+      if (this.list.children[index] !== tile) this.list.insertBefore(tile, this.list.children[index] || null);
+    });
+    this.list.dataset.count = String(this.tiles.size);
+  }
+}
