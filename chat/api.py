@@ -152,10 +152,13 @@ class MessageListView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, conversation_id: int) -> Response:
         """Older history: `?before_seq=N&limit=50` (at most 200) gives the messages before N."""
+        # Any kind of chat (a dm or a room's): its own access rule decides. Unknown ids are
+        # refused like foreign ones, so ids cannot be probed.
+        topic = (
+            selectors.conversation_topic(conversation_id=conversation_id) or f"dm:{conversation_id}"
+        )
         try:
-            conversation = access_conversation(
-                user=request_user(request), topic=f"dm:{conversation_id}"
-            )
+            conversation = access_conversation(user=request_user(request), topic=topic)
         except ChatAccessError as exc:
             raise api_error(exc) from None
         try:

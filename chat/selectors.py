@@ -213,3 +213,11 @@ def pending_request_count(*, professional: User) -> int:
     return ContactRequest.objects.filter(
         professional=professional, status=ContactStatus.PENDING
     ).count()
+
+
+def conversation_topic(*, conversation_id: int) -> str | None:
+    """The topic of a conversation (`dm:<id>`, `room:<room id>`), or None if there is none."""
+    topic: str | None = (
+        Conversation.objects.filter(pk=conversation_id).values_list("topic", flat=True).first()
+    )
+    return topic

@@ -57,9 +57,11 @@ def _room_chat(user: User, topic: Topic) -> Conversation:
         room = access_room(user=user, room_id=topic.id)
     except RoomError as exc:
         raise ChatAccessError(exc.code, exc.message) from None
-    let_in = RoomParticipant.objects.filter(
-        room=room, user=user, admitted=True, removed_at__isnull=True
-    ).exists()
+    let_in = room.host_id == user.pk or (
+        RoomParticipant.objects.filter(
+            room=room, user=user, admitted=True, removed_at__isnull=True
+        ).exists()
+    )
     if not let_in:
         raise ChatAccessError("forbidden", _("Join the room first."))
     return room_conversation(room)
