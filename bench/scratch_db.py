@@ -12,7 +12,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class ScratchDatabase:
-    admin_url: str | None  # the URL DATABASE_URL had, to create and drop the scratch database
+    # The server's maintenance database `postgres`, to create and drop the scratch database:
+    # the database DATABASE_URL names need not exist.
+    admin_url: str | None
     name: str  # the PostgreSQL database name, or the SQLite file path
 
     @property
@@ -49,7 +51,9 @@ def scratch_database(suffix: str) -> ScratchDatabase:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         base, _, name = url.rpartition("/")
-        scratch = ScratchDatabase(admin_url=url, name=f"{name or 'postgres'}_{suffix}")
+        scratch = ScratchDatabase(
+            admin_url=f"{base}/postgres", name=f"{name.split('?')[0] or 'postgres'}_{suffix}"
+        )
         os.environ["DATABASE_URL"] = f"{base}/{scratch.name}"
         return scratch
     path = Path(tempfile.mkdtemp()) / f"{suffix}.sqlite3"

@@ -22,7 +22,10 @@ class LookaheadPagination:
         self.has_next = False
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+        self,
+        queryset: QuerySet[Any] | Sequence[Any],  # or a lazy sequence that reads only a slice
+        request: Request,
+        view: APIView | None = None,
     ) -> Sequence[Any]:
         self.request = request
         try:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from profiles.lookups import SearchWordsField
+
 MIN_BIRTH_YEAR = 1900
 
 
@@ -150,17 +152,42 @@ class WitnessProfile(models.Model):
     video_url = models.URLField(max_length=300, blank=True)
     formats = models.JSONField(default=list, blank=True)  # MeetingFormat values
     updated_at = models.DateTimeField(auto_now=True)
-    # Accent-free, lower-case text with a leading and trailing space, rebuilt by the service on
-    # every save: the one search selector matches word prefixes in it on SQLite and PostgreSQL.
-    search_title = models.TextField(default="", editable=False)
-    search_tags = models.TextField(default="", editable=False)
-    search_body = models.TextField(default="", editable=False)
-    search_all = models.TextField(default="", editable=False)
-    # " lang:fr format:chat ": JSON lists cannot be filtered alike on SQLite and PostgreSQL.
-    search_facets = models.TextField(default="", editable=False)
 
     def __str__(self) -> str:
         return f"{self.job_title} — {self.user.display_name}"
+
+
+class ProfileSearchEntry(models.Model):
+    """The gallery's search index: one narrow row per witness profile, so a broad search reads
+    a few small columns instead of the profile's long text. Rebuilt by the profile services on
+    every save; `visible` also follows the owner's role, verification and activity through
+    database triggers (migration 0006), whoever changes them."""
+
+    profile = models.OneToOneField(
+        WitnessProfile, primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    visible = models.BooleanField(default=False)
+    updated_at = models.DateTimeField()  # the profile's, for the last tie-break of the ranking
+    # " lang:fr format:chat ": JSON lists cannot be filtered alike on SQLite and PostgreSQL.
+    facets = models.TextField()
+    # " s3 k5 i7 ": the sector, skills and interests by id. A word of their labels is matched
+    # through the taxonomy at query time, so the labels are not copied into every row.
+    terms = SearchWordsField()
+    # Accent-free words (profiles.search.as_document).
+    title = SearchWordsField()  # the job title and its synonyms in fr/nl/en
+    body = SearchWordsField()  # the rest: hook, typical day, training, career, place, name
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["-updated_at", "-profile"],
+                condition=models.Q(visible=True),
+                name="profiles_search_recent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Search entry of profile {self.profile_id}"
 
 
 class StudentProfile(models.Model):

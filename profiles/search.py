@@ -7,7 +7,7 @@ same on SQLite and PostgreSQL: a query word matches a document word that starts 
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from profiles.data.taxonomy import JOB_SYNONYMS
 
@@ -55,3 +55,13 @@ def query_words(query: str) -> list[str]:
         if word not in STOP_WORDS and word not in words:
             words.append(word)
     return words[:MAX_QUERY_WORDS]
+
+
+@lru_cache(maxsize=1024)
+def label_words(label_fr: str, label_nl: str, label_en: str, keywords: str) -> frozenset[str]:
+    """The words a taxonomy term is found by: its labels in the three languages and keywords."""
+    return frozenset(normalise_words(f"{label_fr} {label_nl} {label_en} {keywords}"))
+
+
+def starts_a_word(word: str, words: Iterable[str]) -> bool:
+    return any(candidate.startswith(word) for candidate in words)

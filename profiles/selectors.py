@@ -2,27 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.db.models import (
-    Count,
-    Exists,
-    ExpressionWrapper,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+
+from profiles.lookups import word_any
+from profiles.models import (
+    Interest,
+    ProfileSearchEntry,
+    Role,
+    SavedProfile,
+    Sector,
+    Skill,
+    StudentProfile,
+    User,
+    WitnessProfile,
 )
-from django.db.models.expressions import Case, Combinable, When
-from django.db.models.functions import Coalesce
-
-from profiles import lookups  # noqa: F401  (registers the word_prefix lookup)
-from profiles.models import Role, SavedProfile, User, WitnessProfile
-from profiles.search import query_words
-
-# How much a matching word counts, by where it matched.
-WEIGHT_TITLE = 10
-WEIGHT_TAGS = 4
-WEIGHT_BODY = 1
+from profiles.ranking import ProfileSearchResults, SearchTerms, search_matches, search_tiers
+from profiles.search import label_words, query_words, starts_a_word
 
 
 @dataclass(frozen=True)
@@ -52,72 +47,68 @@ def student_interest_ids(*, user: User) -> list[int]:
     if not user.is_authenticated or user.role != Role.STUDENT:
         return []
     return list(
-        User.objects.filter(pk=user.pk)
-        .exclude(student_profile__interests=None)
-        .values_list("student_profile__interests", flat=True)
+        StudentProfile.interests.through.objects.filter(studentprofile__user=user.pk)
+        .order_by("interest_id")
+        .values_list("interest_id", flat=True)
     )
 
 
-def profile_search(*, viewer: User, filters: ProfileFilters) -> QuerySet[WitnessProfile]:
+@dataclass(frozen=True)
+class _Term:
+    code: str  # as the search index stores it: "s3", "k5", "i7"
+    slug: str
+    words: frozenset[str]
+
+
+def _taxonomy() -> list[_Term]:
+    """Every sector, skill and interest, in one query."""
+    fields = ("kind", "pk", "slug", "label_fr", "label_nl", "label_en", "keywords")
+    sectors, skills, interests = (
+        model.objects.order_by().annotate(kind=Value(prefix)).values_list(*fields)
+        for prefix, model in (("s", Sector), ("k", Skill), ("i", Interest))
+    )
+    return [
+        _Term(code=f"{kind}{pk}", slug=slug, words=label_words(*labels))
+        for kind, pk, slug, *labels in sectors.union(skills, interests, all=True)
+    ]
+
+
+def _filtered_entries(
+    filters: ProfileFilters, taxonomy: list[_Term]
+) -> QuerySet[ProfileSearchEntry]:
+    entries = ProfileSearchEntry.objects.filter(visible=True)
+    for prefix, slug in (("s", filters.sector), ("k", filters.skill), ("i", filters.interest)):
+        if slug:
+            codes = [term.code for term in taxonomy if term.code[0] == prefix and term.slug == slug]
+            if not codes:
+                return entries.none()
+            entries = entries.filter(word_any("terms", codes))
+    if filters.language:
+        entries = entries.filter(facets__contains=f" lang:{filters.language} ")
+    if filters.meeting_format:
+        entries = entries.filter(facets__contains=f" format:{filters.meeting_format} ")
+    return entries
+
+
+def profile_search(*, viewer: User, filters: ProfileFilters) -> ProfileSearchResults:
     """The gallery: every query word must match (a word prefix, accents ignored, job synonyms
     across fr/nl/en); ranked by where words matched, then by shared interests with a student
-    viewer, then by the most recently updated."""
-    profiles = visible_profiles()
-    if filters.sector:
-        profiles = profiles.filter(sector__slug=filters.sector)
-    # Exists rather than joins: no duplicate rows, so no DISTINCT over the ranked set.
-    if filters.skill:
-        profiles = profiles.filter(
-            Exists(
-                WitnessProfile.skills.through.objects.filter(
-                    witnessprofile_id=OuterRef("pk"), skill__slug=filters.skill
-                )
-            )
-        )
-    if filters.interest:
-        profiles = profiles.filter(
-            Exists(
-                WitnessProfile.interests.through.objects.filter(
-                    witnessprofile_id=OuterRef("pk"), interest__slug=filters.interest
-                )
-            )
-        )
-    if filters.language:
-        profiles = profiles.filter(search_facets__contains=f" lang:{filters.language} ")
-    if filters.meeting_format:
-        profiles = profiles.filter(search_facets__contains=f" format:{filters.meeting_format} ")
-
-    score: Combinable = Value(0)
-    for word in query_words(filters.query):
-        pattern = f" {word}"
-        profiles = profiles.filter(search_all__word_prefix=word)
-        # A word that matched neither the title nor the tags matched the body: no need to scan
-        # the long body column a second time.
-        score = score + Case(
-            When(search_title__contains=pattern, then=WEIGHT_TITLE),
-            When(search_tags__contains=pattern, then=WEIGHT_TAGS),
-            default=WEIGHT_BODY,
-        )
-    interest_ids = student_interest_ids(user=viewer)
-    overlap: Combinable = Value(0)
-    if interest_ids:
-        # A correlated count, not a join with GROUP BY: the page count stays a plain COUNT.
-        shared = (
-            WitnessProfile.interests.through.objects.filter(
-                witnessprofile_id=OuterRef("pk"), interest_id__in=interest_ids
-            )
-            .order_by()
-            .values("witnessprofile_id")
-            .annotate(shared=Count("*"))
-            # django-stubs does not see an annotation made earlier in the same chain.
-            .values("shared")  # type: ignore[misc]
-        )
-        overlap = Coalesce(Subquery(shared, output_field=IntegerField()), 0)
-    return _with_card_data(
-        profiles.annotate(
-            relevance=ExpressionWrapper(score, output_field=IntegerField()),
-            interest_overlap=ExpressionWrapper(overlap, output_field=IntegerField()),
-        ).order_by("-relevance", "-interest_overlap", "-updated_at", "-pk")
+    viewer, then by the most recently updated. Lazy: slicing reads one page."""
+    words = tuple(query_words(filters.query))
+    needs_terms = words or filters.sector or filters.skill or filters.interest
+    taxonomy = _taxonomy() if needs_terms else []
+    query = SearchTerms(
+        words=words,
+        tag_codes={
+            word: tuple(term.code for term in taxonomy if starts_a_word(word, term.words))
+            for word in words
+        },
+        interest_codes=tuple(f"i{pk}" for pk in student_interest_ids(user=viewer)),
+    )
+    entries = _filtered_entries(filters, taxonomy)
+    return ProfileSearchResults(
+        search_tiers(entries=entries, query=query),
+        matches=search_matches(entries=entries, query=query),
     )
 
 

@@ -16,11 +16,10 @@ from profiles.models import (
     Sector,
     Skill,
     StudentProfile,
-    TaxonomyTerm,
     User,
     WitnessProfile,
 )
-from profiles.search import as_document, job_title_synonyms
+from profiles.services.search_index import search_entry_refresh
 
 
 @dataclass
@@ -40,52 +39,6 @@ class WitnessProfileData:
     place: str = ""
     video_url: str = ""
     formats: list[str] = field(default_factory=list)
-
-
-def _labels(terms: Sequence[TaxonomyTerm]) -> list[str]:
-    return [
-        text
-        for term in terms
-        for text in (term.label_fr, term.label_nl, term.label_en, term.keywords)
-    ]
-
-
-def search_columns(
-    *, profile: WitnessProfile, skills: Sequence[Skill], interests: Sequence[Interest]
-) -> dict[str, str]:
-    """The accent-free search columns of a profile, from its content (no database access)."""
-    title = as_document([profile.job_title, *job_title_synonyms(profile.job_title)])
-    tags = as_document(_labels([profile.sector, *skills, *interests]))
-    body = as_document(
-        [
-            profile.hook,
-            profile.typical_day,
-            profile.training,
-            profile.place,
-            profile.user.display_name,
-            *(str(step.get("title", "")) for step in profile.career_path),
-            *(str(step.get("place", "")) for step in profile.career_path),
-        ]
-    )
-    facets = [f"lang:{code}" for code in profile.languages]
-    facets += [f"format:{code}" for code in profile.formats]
-    return {
-        "search_title": title,
-        "search_tags": tags,
-        "search_body": body,
-        "search_all": f"{title}{tags}{body}",
-        "search_facets": f" {' '.join(facets)} " if facets else "",
-    }
-
-
-def witness_profile_reindex(*, profile: WitnessProfile) -> None:
-    """Rebuild the search columns from the profile's current content."""
-    columns = search_columns(
-        profile=profile, skills=list(profile.skills.all()), interests=list(profile.interests.all())
-    )
-    for name, value in columns.items():
-        setattr(profile, name, value)
-    WitnessProfile.objects.filter(pk=profile.pk).update(**columns)
 
 
 @transaction.atomic
@@ -114,7 +67,7 @@ def witness_profile_save(*, user: User, data: WitnessProfileData) -> WitnessProf
     )
     profile.skills.set(data.skills)
     profile.interests.set(data.interests)
-    witness_profile_reindex(profile=profile)
+    search_entry_refresh(profile=profile)
     return profile
 
 
