@@ -10,7 +10,8 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
+
+from bench.scratch_db import ScratchDatabase, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -182,8 +183,8 @@ class Stack:
         self.redis_port = free_port()
         self.servers: list[subprocess.Popen[bytes]] = []
         self.redis: subprocess.Popen[bytes] | None = None
-        self.pg_admin_url: str | None = None
-        self.pg_name = ""
+        self.scratch: ScratchDatabase | None = None
+        self.django_ready = False
         self.database = ""
 
     def start(self) -> None:
@@ -204,21 +205,10 @@ class Stack:
             stdout=subprocess.DEVNULL,
         )
         wait_port(self.redis_port, self.redis)
-        database_url = os.environ.get("DATABASE_URL", "")
-        if database_url.startswith("postgres"):
-            import psycopg
-
-            parsed = urlparse(database_url)
-            self.pg_name = f"{parsed.path.lstrip('/') or 'postgres'}_bench_chat"
-            self.pg_admin_url = database_url
-            with psycopg.connect(database_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{self.pg_name}"')
-            database_url = urlunparse(parsed._replace(path=f"/{self.pg_name}"))
-            self.database = "PostgreSQL"
-        else:
-            database_url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
-            self.database = "SQLite"
+        self.scratch = scratch_database("bench_chat")
+        self.scratch.recreate()
+        database_url = os.environ["DATABASE_URL"]
+        self.database = "PostgreSQL" if self.scratch.is_postgres else "SQLite"
         (self.tmp / "bench_chat_settings.py").write_text(
             SETTINGS_MODULE.format(backend=LAYERS[self.layer])
         )
@@ -248,6 +238,7 @@ class Stack:
         import django
 
         django.setup()
+        self.django_ready = True
 
     def start_servers(
         self, server: str, count: int, app: str = "config.asgi:application"
@@ -291,14 +282,12 @@ class Stack:
         if self.redis is not None:
             self.redis.terminate()
             self.redis.wait(timeout=10)
-        if self.pg_admin_url:
+        if self.scratch is not None and self.scratch.is_postgres:
             from django.db import connections
 
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            if self.django_ready:
+                connections.close_all()
+            self.scratch.recreate(drop_only=True)
 
 
 def make_users_and_topic(count: int, prefix: str, kind: str = "lobby") -> tuple[list[Any], str]:

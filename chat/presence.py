@@ -13,6 +13,7 @@ page load (old socket closed, new one opened) is not announced as a departure.
 """
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -39,8 +40,10 @@ PRESENCE_REFRESH = 20
 ONLINE_EVENT = "online"
 
 T = TypeVar("T")
-# Refresh tasks of this process's connections, by connection id.
-_refreshers: dict[str, asyncio.Task[None]] = {}
+# This process's open connections (connection id → user id), refreshed by one task per event
+# loop rather than one per connection: a task per idle socket cost memory per connection.
+_connected: dict[str, int] = {}
+_refresher: asyncio.Task[None] | None = None
 # Delayed offline announcements, kept referenced until they finish.
 _pending: set[asyncio.Task[None]] = set()
 
@@ -71,8 +74,9 @@ async def presence_connected(ctx: Context) -> None:
     """A connection opened: count it, keep the count alive while it lasts, and announce the
     user if this is their first connection."""
     user_id = ctx.user.pk
-    # Started first: if the cache is down now, the refresh adds the connection once it is back.
-    _refreshers[ctx.connection_id] = asyncio.create_task(_keep_fresh(user_id))
+    # Registered first: if the cache is down now, the refresh adds the connection once it is back.
+    _connected[ctx.connection_id] = user_id
+    _ensure_refresher()
     count = await _cache(lambda: presence_add(user_id=user_id))
     if count == 1:
         await _announce(user_id, True)
@@ -81,9 +85,7 @@ async def presence_connected(ctx: Context) -> None:
 async def presence_disconnected(ctx: Context) -> None:
     """A connection closed: uncount it; after the grace period, announce the user offline if
     no connection of theirs is left on any process."""
-    task = _refreshers.pop(ctx.connection_id, None)
-    if task is not None:
-        task.cancel()
+    _connected.pop(ctx.connection_id, None)
     user_id = ctx.user.pk
     if await _cache(lambda: presence_remove(user_id=user_id)) > 0:
         return
@@ -109,10 +111,20 @@ async def _offline_if_still_gone(user_id: int) -> None:
         await _announce(user_id, False)
 
 
-async def _keep_fresh(user_id: int) -> None:
+def _ensure_refresher() -> None:
+    global _refresher  # one refresher per process (its event loop)
+    loop = asyncio.get_running_loop()
+    if _refresher is None or _refresher.done() or _refresher.get_loop() is not loop:
+        _refresher = loop.create_task(_keep_fresh())
+
+
+async def _keep_fresh() -> None:
+    """Every PRESENCE_REFRESH seconds, keep the counts of this process's users alive (once
+    per user and connection, as `presence_refresh` re-adds a connection whose key expired)."""
     while True:
         await asyncio.sleep(PRESENCE_REFRESH)
-        try:
-            await _cache(lambda: presence_refresh(user_id=user_id))
-        except Exception:
-            logger.warning("presence refresh failed for user %s", user_id, exc_info=True)
+        for user_id in list(_connected.values()):
+            try:
+                await _cache(functools.partial(presence_refresh, user_id=user_id))
+            except Exception:
+                logger.warning("presence refresh failed for user %s", user_id, exc_info=True)

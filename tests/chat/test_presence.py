@@ -94,3 +94,22 @@ def test_counts_never_go_negative_and_refresh_repairs_a_lost_key() -> None:
     cache.delete("chat-presence:8")  # Redis restarted: the count is gone
     presence_store.presence_refresh(user_id=8)
     assert presence_store.online_user_ids([7, 8]) == {8}
+
+
+async def test_the_process_refresher_restores_a_count_the_cache_lost(
+    open_ws: OpenWs, student: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One refresher task per process keeps every open connection counted: after the cache
+    loses the key (a Redis restart), the user is online again within one refresh."""
+    from chat import presence
+
+    monkeypatch.setattr(presence, "PRESENCE_REFRESH", 0.05)
+    monkeypatch.setattr(presence, "_refresher", None)  # start one with the short period
+    tab = await joined_user(open_ws, student)
+    assert await sync_to_async(presence_store.online_user_ids)([student.pk]) == {student.pk}
+    await sync_to_async(cache.delete)(f"chat-presence:{student.pk}")
+    assert await sync_to_async(presence_store.online_user_ids)([student.pk]) == set()
+    assert await tab.silent(0.3)  # a few refresh periods
+    assert await sync_to_async(presence_store.online_user_ids)([student.pk]) == {student.pk}
+    await tab.communicator.disconnect()
+    assert await sync_to_async(presence_store.online_user_ids)([student.pk]) == set()
