@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from chat.access import ChatAccessError, register_chat_access
 from chat.handlers import ChatTopicHandler
 from chat.models import Conversation
-from chat.schemas import ChatJoin
+from chat.schemas import ChatJoin, Typing
 from profiles.models import User
 from realtime.broadcast import push_to_channel
 from realtime.context import Context
@@ -140,6 +140,12 @@ class RoomTopicHandler(ChatTopicHandler):
         if not state.get("admitted"):
             raise GatewayError("forbidden", _("Wait until the host lets you in."))
         return state
+
+    @frame("typing", Typing)
+    async def typing(self, ctx: Context, topic: Topic, data: Typing) -> Payload:
+        # The chat's typing skips the database; a waiting connection must not reach the room.
+        self._admitted(ctx, topic)
+        return await super().typing(ctx, topic, data)
 
     @frame("signal", Signal)
     async def signal(self, ctx: Context, topic: Topic, data: Signal) -> Payload:

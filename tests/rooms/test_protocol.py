@@ -350,6 +350,7 @@ async def test_lobby(open_ws: OpenWs, professional: Any, student: Any) -> None:
     assert error_code(await guest.request("hand", room.topic, {"raised": True})) == "forbidden"
     chat = {"body": "hi", "client_id": "w1"}
     assert error_code(await guest.request("message.send", room.topic, chat)) == "forbidden"
+    assert error_code(await guest.request("typing", room.topic, {"typing": True})) == "forbidden"
     bye = {"to": waiting["peer_id"], "kind": "bye"}
     assert error_code(await host.request("signal", room.topic, bye)) == "not_found"
     await host.request("message.send", room.topic, {"body": "only for the room", "client_id": "h1"})
