@@ -155,8 +155,10 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
-            # The default capacity of 100 silently drops group messages in a burst.
-            "CONFIG": {"capacity": 10_000, "expiry": 120},
+            # The default capacity of 100 silently drops group messages in a burst. The hub
+            # (realtime/hub.py) stays in a topic's group while local members remain, so
+            # memberships must not expire after the default day.
+            "CONFIG": {"capacity": 10_000, "expiry": 120, "group_expiry": 10 * 365 * 86400},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -16,14 +16,11 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from realtime.hub import EVICT_MESSAGE, PUSH_MESSAGE, send_to_address
 from realtime.schemas import RESERVED_TYPES, Payload, encode_push
 from realtime.topics import Topic
 
 logger = logging.getLogger(__name__)
-
-# Channel-layer message types; the consumer has a method for each.
-PUSH_MESSAGE = "gateway.push"
-EVICT_MESSAGE = "gateway.evict"
 
 
 def _push_message(
@@ -33,12 +30,25 @@ def _push_message(
     if event_type in RESERVED_TYPES:
         raise ValueError(f"{event_type!r} is a gateway frame type; pick another event name.")
     text = encode_push(str(parsed), event_type, data)
-    return parsed, {"type": PUSH_MESSAGE, "topic": str(parsed), "text": text, "seq": seq}
+    message = {
+        "type": PUSH_MESSAGE,
+        "group": parsed.group,
+        "topic": str(parsed),
+        "text": text,
+        "seq": seq,
+    }
+    return parsed, message
 
 
 def _evict_message(topic: str, user_id: int | None, reason: str) -> tuple[Topic, dict[str, Any]]:
     parsed = Topic.parse(topic)
-    message = {"type": EVICT_MESSAGE, "topic": str(parsed), "user_id": user_id, "reason": reason}
+    message = {
+        "type": EVICT_MESSAGE,
+        "group": parsed.group,
+        "topic": str(parsed),
+        "user_id": user_id,
+        "reason": reason,
+    }
     return parsed, message
 
 
@@ -135,12 +145,19 @@ async def push_to_channel(
 ) -> None:
     """Send a push to one connection (its `ctx.channel_name`), e.g. a signal to one peer.
 
-    The connection relays it only while it has joined `topic`.
+    The connection relays it only while it has joined `topic`. A connection of this process
+    gets it directly, without the channel layer.
     """
     _parsed, message = _push_message(topic, event_type, data, None)
-    layer = get_channel_layer()
-    if layer is not None:
-        await layer.send(channel_name, message)
+    await send_to_address(channel_name, message)
+
+
+async def evict_channel(
+    channel_name: str, topic: str, *, user_id: int | None = None, reason: str = ""
+) -> None:
+    """Make one connection (its `ctx.channel_name`) leave `topic`, as `evict` does."""
+    _parsed, message = _evict_message(topic, user_id, reason)
+    await send_to_address(channel_name, message)
 
 
 async def evict(topic: str, *, user_id: int | None = None, reason: str = "") -> None:

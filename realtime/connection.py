@@ -11,6 +11,7 @@ import contextlib
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,7 +21,9 @@ from pydantic_core import to_json
 
 from profiles.models import User
 from realtime.context import Context
+from realtime.eager import run_eagerly
 from realtime.errors import CloseCode, GatewayError
+from realtime.hub import EVICT_MESSAGE, TO_KEY, Hub
 from realtime.ratelimit import FrameRateLimiter, Verdict
 from realtime.registry import (
     JoinResult,
@@ -52,6 +55,9 @@ SendText = Callable[[str], Awaitable[None]]
 Close = Callable[[int], Awaitable[None]]
 # A refused re-join with one of these codes means access is gone: the topic is left.
 _ACCESS_LOST = frozenset({"unauthorized", "forbidden", "not_found"})
+# Pushes waiting behind a send the socket is holding up; past this the client is too slow to
+# keep up and is closed (it resumes from history when it reconnects).
+MAX_BACKLOG = 1000
 
 
 def utf8_size_exceeds(text: str, limit: int) -> bool:
@@ -83,21 +89,22 @@ class Connection:
         self,
         *,
         user: User,
-        channel_name: str,
-        channel_layer: Any,
+        hub: Hub,
         send_text: SendText,
         close: Close,
     ) -> None:
         self.ctx = Context(
             user=user,
-            channel_name=channel_name,
+            channel_name="",  # the hub gives the address in open()
             connection_id=secrets.token_urlsafe(9),
             _send_text=self._send,
+            _set_listening=self._set_listening,
         )
-        self._layer = channel_layer
+        self._hub = hub
         self._send_text = send_text
         self._close = close
         self._closing = False
+        self._shut_down = False
         # Settings are read per connection so tests (and a reload) can change them.
         self._max_frame_bytes: int = settings.WS_MAX_FRAME_BYTES
         self._max_topics: int = settings.WS_MAX_TOPICS
@@ -110,7 +117,20 @@ class Connection:
         )
         self._last_activity = time.monotonic()
         self._seq_floor: dict[str, int] = {}
+        # Joined topics whose group pushes this connection does not hear (Context.set_listening).
+        self._not_listening: set[str] = set()
         self._keepalive: asyncio.Task[None] | None = None
+        # Not None while pushes must wait their turn: during the answer to a client frame (its
+        # reply goes first, as a join's history must precede live pushes) or while a push is
+        # held up by the socket. Whoever set it relays what gathers here, in order.
+        self._outbox: deque[dict[str, Any]] | None = None
+        # Tasks started here (asyncio itself holds tasks only weakly).
+        self._outbox_worker: asyncio.Task[None] | None = None
+        self._closer: asyncio.Task[None] | None = None
+
+    @property
+    def hub_id(self) -> str:
+        return self.ctx.connection_id
 
     def __repr__(self) -> str:
         return f"<Connection {self.ctx.connection_id} user={self.ctx.user.pk}>"
@@ -120,6 +140,15 @@ class Connection:
     async def open(self) -> None:
         """Join the topics handlers join automatically (pushing `joined` for each), then start
         the keep-alive. A handler that fails here is logged; the connection still opens."""
+        self._outbox = deque()
+        try:
+            await self._open()
+        finally:
+            await self._work_off_outbox()
+        self._keepalive = asyncio.create_task(self._keep_alive())
+
+    async def _open(self) -> None:
+        self.ctx.channel_name = await self._hub.attach(self)
         for handler in registered_handlers():
             try:
                 await handler.connected(self.ctx)
@@ -133,7 +162,6 @@ class Connection:
                     await self._send(encode_push(str(topic), "joined", data))
             except Exception:
                 logger.exception("%r: auto-join of %s topics failed", self, handler.kind)
-        self._keepalive = asyncio.create_task(self._keep_alive())
 
     async def close(self, code: int) -> None:
         if self._closing:
@@ -156,6 +184,16 @@ class Connection:
                 await handler.disconnected(self.ctx)
             except Exception:
                 logger.exception("%r: %s disconnected() failed", self, handler.kind)
+        self._hub.detach(self)
+        self._shut_down = True
+
+    def abandon(self) -> None:
+        """The connection's task ended without `shutdown` (it was cancelled): leave the hub,
+        so no push is delivered to it and no subscription is kept for it."""
+        if not self._shut_down:
+            self._closing = True
+            self._shut_down = True
+            self._hub.forget(self)
 
     async def _send(self, text: str) -> None:
         if not self._closing:
@@ -209,7 +247,14 @@ class Connection:
             return
         if isinstance(frame, PongFrame):
             return
-        await self._send(await self._answer(frame))
+        if self._outbox_worker is not None and not self._outbox_worker.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._outbox_worker)  # pushes held up by the socket first
+        self._outbox = deque()
+        try:
+            await self._send(await self._answer(frame))
+        finally:
+            await self._work_off_outbox()
 
     async def _refuse_rate_limited(self, text: str | None, *, close: bool) -> None:
         frame_type, ref = peek_frame(text) if text is not None else (None, None)
@@ -259,9 +304,13 @@ class Connection:
             if len(self.ctx._joined) >= self._max_topics:
                 raise GatewayError("conflict", f"A connection may join {self._max_topics} topics.")
             # Subscribe before the handler reads history, so nothing published meanwhile is
-            # missed; pushes queued during the join are relayed after its reply.
-            await self._layer.group_add(topic.group, self.ctx.channel_name)
+            # missed; pushes that arrive during the join are relayed after its reply.
             self.ctx._joined[name] = topic
+            try:
+                await self._hub.subscribe(topic.group, self)
+            except BaseException:
+                self.ctx._joined.pop(name, None)
+                raise
         try:
             result = await handler.join(self.ctx, topic, data)
         except GatewayError as exc:
@@ -282,6 +331,17 @@ class Connection:
             return result.data
         return result
 
+    async def _set_listening(self, topic: Topic, listening: bool) -> None:
+        name = str(topic)
+        if name not in self.ctx._joined:
+            return
+        if listening and name in self._not_listening:
+            await self._hub.subscribe(topic.group, self)
+            self._not_listening.discard(name)
+        elif not listening and name not in self._not_listening:
+            self._not_listening.add(name)
+            await self._hub.unsubscribe(topic.group, self)
+
     async def _leave(self, handler: TopicHandler, topic: Topic) -> Payload | None:
         # Leaving a topic one is not in is a no-op, so a client can leave blindly on reconnect.
         if self.ctx.is_joined(topic):
@@ -294,10 +354,11 @@ class Connection:
         name = str(topic)
         self.ctx._joined.pop(name, None)
         self._seq_floor.pop(name, None)
+        self._not_listening.discard(name)
         try:
-            await self._layer.group_discard(topic.group, self.ctx.channel_name)
+            await self._hub.unsubscribe(topic.group, self)
         except Exception:
-            logger.exception("%r: group_discard of %s failed", self, name)
+            logger.exception("%r: leaving the group of %s failed", self, name)
         handler = get_handler(topic.kind)
         if reason is not None and handler is not None:
             try:
@@ -306,20 +367,62 @@ class Connection:
                 logger.exception("%r: %s handler leave(%s) failed", self, topic.kind, reason)
         self.ctx._state.pop(topic, None)
 
-    # --- channel-layer messages ---------------------------------------------------------------
+    # --- pushes from the hub -----------------------------------------------------------------
 
-    async def relay(self, message: dict[str, Any]) -> None:
+    def deliver(self, message: dict[str, Any]) -> None:
+        """Take a push or an eviction from the hub: handle it now, unless pushes are waiting
+        their turn (then it queues behind them, so order is kept)."""
+        if self._outbox is not None:
+            if len(self._outbox) >= MAX_BACKLOG:
+                logger.warning("%r: %d pushes behind, closing", self, len(self._outbox))
+                self._outbox.clear()
+                self._closer = run_eagerly(self.close(CloseCode.TRY_AGAIN_LATER))
+                return
+            self._outbox.append(message)
+            return
+        waiting = run_eagerly(self._handle(message))
+        if waiting is not None:  # the socket holds it up: the rest waits for it
+            self._outbox = deque()
+            self._outbox_worker = asyncio.ensure_future(self._finish_then_work_off(waiting))
+
+    async def _finish_then_work_off(self, waiting: "asyncio.Task[None]") -> None:
+        try:
+            with contextlib.suppress(Exception):  # _handle logs its own failures
+                await waiting
+        finally:
+            await self._work_off_outbox()
+
+    async def _work_off_outbox(self) -> None:
+        """Handle what gathered in the outbox, in order, then let pushes through again."""
+        try:
+            while self._outbox:
+                await self._handle(self._outbox.popleft())
+        finally:
+            self._outbox = None
+
+    async def _handle(self, message: dict[str, Any]) -> None:
+        try:
+            if message["type"] == EVICT_MESSAGE:
+                await self._evict(message)
+            else:
+                await self._relay(message)
+        except Exception:
+            logger.exception("%r: handling %s failed", self, message.get("type"))
+
+    async def _relay(self, message: dict[str, Any]) -> None:
         """Forward a push from `realtime.broadcast` if this connection is in its topic (and the
         push is newer than the history the join returned)."""
         name = message["topic"]
         if name not in self.ctx._joined:
+            return
+        if name in self._not_listening and TO_KEY not in message:
             return
         seq, floor = message.get("seq"), self._seq_floor.get(name)
         if seq is not None and floor is not None and seq <= floor:
             return
         await self._send(message["text"])
 
-    async def evict(self, message: dict[str, Any]) -> None:
+    async def _evict(self, message: dict[str, Any]) -> None:
         """Leave a topic on the server's order, telling the client with a `left` push."""
         user_id = message.get("user_id")
         if user_id is not None and user_id != self.ctx.user.pk:

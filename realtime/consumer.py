@@ -4,10 +4,12 @@ import logging
 from typing import Any
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from realtime.connection import Connection
 from realtime.errors import CloseCode
+from realtime.hub import local_hub
 
 logger = logging.getLogger(__name__)
 
@@ -18,12 +20,30 @@ class GatewayConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     connection: Connection | None = None
 
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        # Channels would give this consumer a layer channel of its own and a task waiting on
+        # it; the process's hub (realtime/hub.py) receives pushes for every connection
+        # instead, so a connection needs neither: only the client's events are awaited here.
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+        finally:
+            if self.connection is not None:
+                self.connection.abandon()
+
     async def connect(self) -> None:
+        hub = local_hub()
+        if hub is None:
+            raise RuntimeError("the gateway needs a channel layer (CHANNEL_LAYERS)")
         await self.accept()
         self.connection = Connection(
             user=self.scope["user"],
-            channel_name=self.channel_name,
-            channel_layer=self.channel_layer,
+            hub=hub,
             send_text=self._send_text,
             close=self._close,
         )
@@ -41,18 +61,9 @@ class GatewayConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if self.connection is not None:
             await self.connection.shutdown()
 
-    async def gateway_push(self, message: dict[str, Any]) -> None:
-        if self.connection is not None:
-            await self.connection.relay(message)
-
-    async def gateway_evict(self, message: dict[str, Any]) -> None:
-        if self.connection is not None:
-            await self.connection.evict(message)
-
     async def dispatch(self, message: dict[str, Any]) -> None:
-        # channels' dispatch runs close_old_connections in a thread for every message, pushes
-        # included; handlers reach the database only through database_sync_to_async, which
-        # already does it, so the fan-out path skips that thread hop.
+        # channels' dispatch runs close_old_connections in a thread for every event; handlers
+        # reach the database only through database_sync_to_async, which already does it.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")

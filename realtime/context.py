@@ -22,6 +22,7 @@ class Context:
     channel_name: str
     connection_id: str
     _send_text: Callable[[str], Awaitable[None]] = field(repr=False)
+    _set_listening: Callable[[Topic, bool], Awaitable[None]] = field(repr=False)
     # Keyed by the wire form, so relaying a push needs no parsing.
     _joined: dict[str, Topic] = field(default_factory=dict, repr=False)
     _state: dict[Topic, dict[str, Any]] = field(default_factory=dict, repr=False)
@@ -43,3 +44,11 @@ class Context:
         Raises pydantic errors for a malformed topic or type or data that is not JSON.
         """
         await self._send_text(encode_push(str(topic), event_type, data))
+
+    async def set_listening(self, topic: Topic, listening: bool) -> None:
+        """Whether this connection, joined to `topic`, hears the pushes sent to the whole topic.
+
+        A room's lobby holds a joined connection out of them; pushes sent to this connection
+        alone (`push_to_channel`) still arrive. Pushes already on their way are dropped too.
+        """
+        await self._set_listening(topic, listening)

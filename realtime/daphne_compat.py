@@ -1,6 +1,6 @@
 """Two adjustments to daphne's WebSocket layer (autobahn), made when daphne serves.
 
-1. Let daphne send the RFC 6455 close codes the gateway uses (1009, 1011).
+1. Let daphne send the RFC 6455 close codes the gateway uses (1009, 1011, 1013).
 
 ASGI lets an application close with any code, but daphne passes it to autobahn's `sendClose`,
 which accepts only 1000 and 3000-4999 from applications: closing with 1009 ("message too big")
@@ -24,7 +24,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 # Codes RFC 6455 defines for endpoints to send, which autobahn refuses from applications.
-RFC_CLOSE_CODES = frozenset({1001, 1008, 1009, 1011})
+RFC_CLOSE_CODES = frozenset({1001, 1008, 1009, 1011, 1013})
 _MARK = "_backstage_rfc_close_codes"
 _installed = False
 

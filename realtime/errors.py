@@ -21,6 +21,7 @@ class CloseCode(IntEnum):
 
     MESSAGE_TOO_BIG = 1009
     INTERNAL_ERROR = 1011
+    TRY_AGAIN_LATER = 1013  # too slow to read its pushes: reconnect and resume
     UNAUTHORIZED = 4401
     FORBIDDEN_ORIGIN = 4403
     IDLE_TIMEOUT = 4408

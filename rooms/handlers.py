@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -107,14 +106,9 @@ class RoomTopicHandler(ChatTopicHandler):
             last_seq=data.last_seq,
             last_revision=data.last_revision,
         )
-        layer = get_channel_layer()
-        was_waiting = state.get("admitted") is False
-        if layer is not None and not admitted:
-            # A waiting connection hears nothing of the room: only `admitted` and evictions,
-            # which are sent to its channel directly.
-            await layer.group_discard(topic.group, ctx.channel_name)
-        elif layer is not None and was_waiting:
-            await layer.group_add(topic.group, ctx.channel_name)
+        # A waiting connection hears nothing of the room: only `admitted` and evictions, which
+        # are sent to its channel directly.
+        await ctx.set_listening(topic, admitted)
         state.update(
             peer_id=ctx.connection_id,
             admitted=admitted,

@@ -5,10 +5,9 @@ topic's group, so group pushes never reach it)."""
 from collections.abc import Callable, Sequence
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
-from realtime.broadcast import EVICT_MESSAGE, push_to_channel
+from realtime.broadcast import evict_channel, push_to_channel
 from realtime.schemas import Payload
 
 
@@ -38,13 +37,9 @@ def evict_channels_on_commit(
     targets = list(channels)
     if not targets:
         return
-    message = {"type": EVICT_MESSAGE, "topic": topic, "user_id": user_id, "reason": reason}
 
     def evict_after_commit() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
         for channel in targets:
-            async_to_sync(layer.send)(channel, message)
+            async_to_sync(evict_channel)(channel, topic, user_id=user_id, reason=reason)
 
     _after_commit(evict_after_commit)

@@ -8,6 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from realtime.tickets import ticket_issue
+from rooms.models import RoomPeer
 from tests.conftest import LiveDaphne
 from tests.rooms.conftest import make_room
 from tests.rooms.peers import TestPeer, loopback_only, wait_all
@@ -22,6 +23,18 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _loopback() -> None:
     loopback_only()
+
+
+async def close_all(room: Any, *peers: TestPeer) -> None:
+    """Close the peers and wait until the server has recorded their departures, so its writes
+    do not race the test database's flush after the test."""
+    for peer in peers:
+        await peer.close()
+    remaining = RoomPeer.objects.filter(room_id=room.pk)
+    for _ in range(250):
+        if not await remaining.aexists():
+            return
+        await asyncio.sleep(0.02)
 
 
 async def open_peer(live: LiveDaphne, user: Any, room: Any, name: str) -> TestPeer:
@@ -64,8 +77,7 @@ async def test_two_peers_exchange_data_and_video(
         # The host's receive-side answer passed the relay's media check.
         assert [f.result()["ok"] for f in host.answer_replies] == [True]
     finally:
-        await guest.close()
-        await host.close()
+        await close_all(room, guest, host)
 
 
 def _links_to(me: TestPeer, them: TestPeer) -> Callable[[], bool]:
@@ -139,5 +151,4 @@ async def test_three_peers_in_mesh_connect_pairwise_and_a_leaver_is_cleaned_up(
         refused = await host.send_signal(gone, "bye")
         assert refused["ok"] is False and refused["error"]["code"] == "not_found"
     finally:
-        for peer in (listener, speaker, host):
-            await peer.close()
+        await close_all(room, listener, speaker, host)

@@ -14,7 +14,7 @@ from django.db import connections
 from django.utils import timezone
 
 from profiles.models import User
-from realtime.broadcast import PUSH_MESSAGE
+from realtime.hub import PUSH_MESSAGE
 from realtime.topics import Topic
 from scheduling.errors import NotPermitted
 from scheduling.models import AvailabilityWindow, BookingRules

@@ -1,0 +1,211 @@
+"""The process's fan-out hub: one channel-layer subscription per topic per process.
+
+Channels' default gives every connection its own layer channel and a task waiting on it, so
+a push to a 500-member topic wakes 500 tasks, each through a queue and `asyncio.wait`. The
+hub instead holds one channel per process (per event loop): it joins each topic's group once,
+for as long as a local connection is in the topic, receives every push once, and hands it
+to the local connections directly.
+
+A connection's address (`ctx.channel_name`) is `<hub channel>#<connection id>`; direct
+messages to it (a signal to one peer, an eviction) go to the hub's channel with the
+connection id, or straight to the connection when it lives in this process.
+"""
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from channels.layers import get_channel_layer
+
+from realtime.eager import run_eagerly
+
+logger = logging.getLogger(__name__)
+
+# Channel-layer message types: a push to relay, an order to leave a topic. Group messages
+# carry their `group`; direct ones the connection id under `to`.
+PUSH_MESSAGE = "gateway.push"
+EVICT_MESSAGE = "gateway.evict"
+ADDRESS_SEPARATOR = "#"
+# The connection id a direct message is for, in the channel-layer message.
+TO_KEY = "to"
+
+
+class Recipient(Protocol):
+    """What the hub needs of a connection (realtime.connection.Connection)."""
+
+    @property
+    def hub_id(self) -> str: ...
+
+    def deliver(self, message: dict[str, Any]) -> None: ...
+
+
+@dataclass(eq=False)
+class _Group:
+    members: set[Recipient] = field(default_factory=set)
+    subscribed: bool = False
+    # Held while the hub joins or leaves the group on the layer, so a join always waits for
+    # the subscription it relies on and never overlaps the leave of the last member.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class Hub:
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self._channel: str | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._start_lock = asyncio.Lock()
+        self._connections: dict[str, Recipient] = {}
+        self._groups: dict[str, _Group] = {}
+        self._background: set[asyncio.Task[None]] = set()
+
+    # --- connections --------------------------------------------------------------------------
+
+    async def attach(self, connection: Recipient) -> str:
+        """Register a connection; returns its address."""
+        if self._channel is None:
+            async with self._start_lock:
+                if self._channel is None:
+                    channel = await self.layer.new_channel()
+                    self._reader = asyncio.create_task(self._read(channel))
+                    self._channel = channel
+        self._connections[connection.hub_id] = connection
+        return f"{self._channel}{ADDRESS_SEPARATOR}{connection.hub_id}"
+
+    def detach(self, connection: Recipient) -> None:
+        """Forget a connection (after it left its topics). The last one stops the reader, so
+        an idle process (or a test's event loop) holds no subscription and no task."""
+        self._connections.pop(connection.hub_id, None)
+        if not self._connections and self._reader is not None:
+            self._reader.cancel()  # the layer drops the channel when its receive is cancelled
+            self._reader = None
+            self._channel = None
+
+    def forget(self, connection: Recipient) -> None:
+        """Drop a connection that never shut down (its task was cancelled): out of every group
+        at once; groups it leaves empty are left on the layer in the background."""
+        for group, entry in list(self._groups.items()):
+            if connection in entry.members:
+                left = run_eagerly(self.unsubscribe(group, connection))
+                if left is not None:
+                    self._background.add(left)
+                    left.add_done_callback(self._background.discard)
+        self.detach(connection)
+
+    # --- topics -------------------------------------------------------------------------------
+
+    async def subscribe(self, group: str, connection: Recipient) -> None:
+        """Add a connection to a group; returns once the process receives the group's pushes."""
+        while True:
+            entry = self._groups.setdefault(group, _Group())
+            async with entry.lock:
+                if self._groups.get(group) is not entry:
+                    continue  # the group was left while we waited: start again
+                entry.members.add(connection)
+                if not entry.subscribed:
+                    try:
+                        await self.layer.group_add(group, self._channel)
+                    except BaseException:
+                        entry.members.discard(connection)
+                        if not entry.members:
+                            del self._groups[group]
+                        raise
+                    entry.subscribed = True
+                return
+
+    async def unsubscribe(self, group: str, connection: Recipient) -> None:
+        entry = self._groups.get(group)
+        if entry is None:
+            return
+        entry.members.discard(connection)
+        if entry.members:
+            return
+        async with entry.lock:
+            if entry.members or self._groups.get(group) is not entry:
+                return
+            try:
+                if entry.subscribed and self._channel is not None:
+                    await self.layer.group_discard(group, self._channel)
+            finally:
+                entry.subscribed = False
+                if not entry.members:
+                    del self._groups[group]
+
+    # --- delivery -----------------------------------------------------------------------------
+
+    async def _read(self, channel: str) -> None:
+        while True:
+            message = await self.layer.receive(channel)
+            try:
+                self.dispatch(message)
+            except Exception:
+                logger.exception("hub: dispatching %s failed", message.get("type"))
+
+    def dispatch(self, message: dict[str, Any]) -> None:
+        """Hand a layer message to its local connections: the one named by `to`, or every
+        member of the message's topic group."""
+        target = message.get(TO_KEY)
+        if target is not None:
+            connection = self._connections.get(target)
+            if connection is not None:
+                connection.deliver(message)
+            return
+        entry = self._groups.get(message["group"])
+        if entry is None:
+            return
+        for connection in tuple(entry.members):  # delivering may make one leave the topic
+            connection.deliver(message)
+
+    async def send_direct(self, address: str, message: dict[str, Any]) -> None:
+        """Send a message to one connection by its address."""
+        channel, _, connection_id = address.rpartition(ADDRESS_SEPARATOR)
+        if not channel:
+            raise ValueError(f"{address!r} is not a connection address")
+        if channel == self._channel:
+            connection = self._connections.get(connection_id)
+            if connection is not None:
+                connection.deliver({**message, TO_KEY: connection_id})
+            return
+        await self.layer.send(channel, {**message, TO_KEY: connection_id})
+
+    async def close(self) -> None:
+        """Stop the reader (tests)."""
+        reader, self._reader, self._channel = self._reader, None, None
+        if reader is not None:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def local_hub(*, create: bool = True) -> Hub | None:
+    """The hub of the running event loop and the current channel layer (made on first use
+    when `create`). None when there is no channel layer, or none yet and not `create`."""
+    layer = get_channel_layer()
+    if layer is None:
+        return None
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None or hub.layer is not layer:  # tests swap the layer between cases
+        if not create:
+            return None
+        hub = _hubs[loop] = Hub(layer)
+    return hub
+
+
+async def send_to_address(address: str, message: dict[str, Any]) -> None:
+    """Send a message to one connection by address, from any process or thread's loop."""
+    hub = local_hub(create=False)
+    if hub is not None:
+        await hub.send_direct(address, message)
+        return
+    channel, _, connection_id = address.rpartition(ADDRESS_SEPARATOR)
+    if not channel:
+        raise ValueError(f"{address!r} is not a connection address")
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.send(channel, {**message, TO_KEY: connection_id})
