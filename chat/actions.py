@@ -36,15 +36,18 @@ def _conversation(user: User, topic: Topic) -> Conversation:
 def join(
     *, user: User, topic: Topic, last_seq: int | None, last_revision: int | None = None
 ) -> tuple[dict[str, Any], int]:
+    limit = selectors.MEMBERS_IN_JOIN
+
     def run() -> tuple[dict[str, Any], int]:
         # Moderators may join a reported conversation to read it; every other frame checks
         # membership, so they cannot write.
         conversation, read_only = access_conversation_read(user=user, topic=topic)
         history = selectors.message_history(conversation=conversation, after_seq=last_seq)
-        members = selectors.conversation_members(conversation=conversation)
+        members = selectors.conversation_members(conversation=conversation, limit=limit + 1)
         data = {
             "conversation": {"id": conversation.pk, "topic": conversation.topic},
-            "members": members,
+            "members": members[:limit],
+            "members_more": len(members) > limit,
             "last_seq": conversation.last_seq,
             "revision": conversation.revision,
             "history": history.messages,

@@ -176,10 +176,20 @@ def unread_conversations(*, user: User) -> list[dict[str, Any]]:
     return [{"id": c, "last_seq": last, "last_read_seq": read} for c, last, read in rows]
 
 
-def conversation_members(*, conversation: Conversation) -> list[dict[str, Any]]:
-    """The members with their read marks and whether they are online now."""
+# A join lists at most this many members: a large topic (an event's chat) would otherwise cost
+# every joining connection a read of all its members.
+MEMBERS_IN_JOIN = 50
+
+
+def conversation_members(
+    *, conversation: Conversation, limit: int = MEMBERS_IN_JOIN
+) -> list[dict[str, Any]]:
+    """The first `limit` members (by joining order) with their read marks and whether they are
+    online now."""
     memberships = list(
-        Membership.objects.filter(conversation=conversation).select_related("user").order_by("id")
+        Membership.objects.filter(conversation=conversation)
+        .select_related("user")
+        .order_by("id")[:limit]
     )
     online = online_user_ids(m.user_id for m in memberships)
     return [

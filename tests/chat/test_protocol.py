@@ -68,6 +68,7 @@ async def test_join_send_and_push(open_ws: OpenWs, student: Any, professional: A
     assert joined["ok"], joined
     assert joined["data"]["history"] == [] and joined["data"]["more"] is False
     assert {m["id"] for m in joined["data"]["members"]} == {student.pk, professional.pk}
+    assert joined["data"]["members_more"] is False
     assert (await bob.request("join", dm.topic, {"last_seq": 0}))["ok"]
 
     reply = await send(alice, dm.topic, "  Hello <script>  ", "cid-1")
