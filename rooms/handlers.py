@@ -19,7 +19,7 @@ from chat.handlers import ChatTopicHandler
 from chat.models import Conversation
 from chat.schemas import ChatJoin, Typing
 from profiles.models import User
-from realtime.broadcast import push_to_channel
+from realtime.broadcast import push, push_to_channel
 from realtime.context import Context
 from realtime.errors import GatewayError
 from realtime.ratelimit import FrameRateLimiter, Verdict
@@ -34,11 +34,14 @@ from rooms.media import media_policy
 from rooms.models import RoomParticipant
 from rooms.peercache import (
     PEER_REFRESH_SECONDS,
+    MediaUpdate,
     peer_cache_get_many_async,
+    peer_cache_set_media_async,
     peer_cache_touch_async,
 )
 from rooms.schemas import (
     Hand,
+    MediaState,
     MuteRequest,
     QuestionAsk,
     QuestionRef,
@@ -76,6 +79,16 @@ def _signal_limiter() -> FrameRateLimiter:
         burst=int(settings.ROOMS_SIGNAL_BURST),
         max_strikes=1_000_000,  # refuse signals past the rate; closing is the gateway's call
     )
+
+
+# `media` follows a person's clicks on two buttons: a few a second is plenty, and each one is
+# pushed to the whole room.
+MEDIA_RATE_PER_SECOND = 2.0
+MEDIA_BURST = 10
+
+
+def _media_limiter() -> FrameRateLimiter:
+    return FrameRateLimiter(rate=MEDIA_RATE_PER_SECOND, burst=MEDIA_BURST, max_strikes=1_000_000)
 
 
 async def _renew(room_id: int, peer_id: str) -> None:
@@ -116,6 +129,7 @@ class RoomTopicHandler(ChatTopicHandler):
             read_only=reply.get("read_only", False),
         )
         state.setdefault("limiter", _signal_limiter())
+        state.setdefault("media_limiter", _media_limiter())
         if "renewal" not in state:
             state["renewal"] = asyncio.create_task(_renew(int(topic.id), ctx.connection_id))
         return JoinResult(data=reply, seq=seq)
@@ -159,6 +173,27 @@ class RoomTopicHandler(ChatTopicHandler):
             raise GatewayError("forbidden", _("Only the host and people on stage may send media."))
         forwarded = {"from": peer_id, **data.model_dump(exclude={"to"}, exclude_unset=True)}
         await push_to_channel(target.channel_name, str(topic), "signal", forwarded)
+        return {}
+
+    @frame("media", MediaState)
+    async def media(self, ctx: Context, topic: Topic, data: MediaState) -> Payload:
+        """A publishing peer says whether its camera and microphone are on: kept in the peer
+        store (no database, like `signal`) and pushed to the room as `participant.media`."""
+        state = self._admitted(ctx, topic)
+        if state["media_limiter"].admit() is not Verdict.ADMIT:
+            raise GatewayError("rate_limited", _("Too many changes; slow down."))
+        peer_id: str = state["peer_id"]
+        outcome = await peer_cache_set_media_async(
+            room_id=int(topic.id), peer_id=peer_id, camera=data.camera, microphone=data.microphone
+        )
+        if outcome is MediaUpdate.GONE:
+            raise GatewayError("forbidden", _("You are no longer in this room."))
+        if outcome is MediaUpdate.NOT_PUBLISHING:
+            raise GatewayError(
+                "forbidden", _("Only the host and people on stage share a camera and microphone.")
+            )
+        media = {"peer_id": peer_id, "camera": data.camera, "microphone": data.microphone}
+        await push(str(topic), "participant.media", media)
         return {}
 
     @frame("hand", Hand)

@@ -9,7 +9,8 @@ from django.utils.translation import ngettext
 
 
 def room_page_text() -> dict[str, str | dict[str, str]]:
-    """Every string room.js, panels.js and tiles.js show, in the active language."""
+    """Every string the room page's modules show (room.js, panels.js, tiles.js, notices.js,
+    invites.js...), in the active language."""
     return {
         "you": _("%(name)s (you)"),
         "role_host": _("Host"),
@@ -97,4 +98,10 @@ def room_page_text() -> dict[str, str | dict[str, str]]:
         "question_sent": _("Your question is in the queue."),
         "sound_on": _("Turn sound on"),
         "video_of": _("Video of %(name)s"),
+        "camera_is_off": _("Camera off"),
+        "microphone_is_off": _("Microphone off"),
+        "mic_off_announce": _("%(name)s turned their microphone off."),
+        "mic_on_announce": _("%(name)s turned their microphone on."),
+        "invite_sent": _("Invitation sent to %(name)s."),
+        "invite_failed": _("The invitation could not be sent. Please try again."),
     }

@@ -1,10 +1,13 @@
 """Where a room's live peers are, for the signalling relay: never the database.
 
 `room-peer:<room>:<peer_id>` → `{"c": channel name, "u": user id, "p": may publish,
-"w": waiting in the lobby}`, written beside the `RoomPeer` row at join (inside its
-transaction), rewritten when the user's role changes, deleted at leave, and renewed by the
-live connection (rooms.handlers) so the entry of a connection whose process died expires
-within PEER_TTL_SECONDS and the next join prunes its row: a crash cannot fill a room.
+"w": waiting in the lobby, "v": camera on, "a": microphone on}`, written beside the
+`RoomPeer` row at join (inside its transaction), rewritten when the user's role changes,
+deleted at leave, and renewed by the live connection (rooms.handlers) so the entry of a
+connection whose process died expires within PEER_TTL_SECONDS and the next join prunes its
+row: a crash cannot fill a room. The peer's own `media` frames change "v" and "a" only, in
+one atomic step that also checks "p" (a Lua script on Redis), so they never undo a role
+change made meanwhile by the host.
 
 Two stores, picked by REDIS_URL like the rest of the settings: Redis (shared by every daphne
 process; the relay talks to it with the asyncio client, with no thread hop), or, in the
@@ -15,9 +18,11 @@ relayed signal cost more than the relay itself under load.
 
 import asyncio
 import json
+import threading
 import time
 import weakref
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import redis
@@ -34,6 +39,17 @@ class CachedPeer:
     user_id: int
     publish: bool
     waiting: bool
+    # What the peer last said it sends (its `media` frame); until then, what it may send.
+    camera: bool
+    microphone: bool
+
+
+class MediaUpdate(Enum):
+    """The outcome of `peer_cache_set_media_async`."""
+
+    UPDATED = 1
+    NOT_PUBLISHING = 0  # waiting in the lobby, or in the audience
+    GONE = -1
 
 
 def _key(room_id: int, peer_id: str) -> str:
@@ -45,17 +61,23 @@ def _decode(raw: Any) -> CachedPeer | None:
     if raw is None:
         return None
     value = json.loads(raw)
+    publish = bool(value["p"])
     return CachedPeer(
         channel_name=str(value["c"]),
         user_id=int(value["u"]),
-        publish=bool(value["p"]),
+        publish=publish,
         waiting=bool(value["w"]),
+        camera=bool(value.get("v", publish)),
+        microphone=bool(value.get("a", publish)),
     )
 
 
 # --- the embedded store: this process's memory --------------------------------------------------
 
 _local: dict[str, tuple[str, float]] = {}
+# Writes come from the event loop and from database threads: a media update reads then
+# writes, so every write holds this lock.
+_local_lock = threading.Lock()
 
 
 def _local_get(key: str) -> str | None:
@@ -69,11 +91,25 @@ def _local_get(key: str) -> str | None:
 
 
 def _local_touch(key: str) -> bool:
-    value = _local_get(key)
-    if value is None:
-        return False
-    _local[key] = (value, time.monotonic() + PEER_TTL_SECONDS)
-    return True
+    with _local_lock:
+        value = _local_get(key)
+        if value is None:
+            return False
+        _local[key] = (value, time.monotonic() + PEER_TTL_SECONDS)
+        return True
+
+
+def _local_set_media(key: str, camera: bool, microphone: bool) -> MediaUpdate:
+    with _local_lock:
+        raw = _local_get(key)
+        if raw is None:
+            return MediaUpdate.GONE
+        value = json.loads(raw)
+        if value["w"] or not value["p"]:
+            return MediaUpdate.NOT_PUBLISHING
+        value.update(v=camera, a=microphone)
+        _local[key] = (json.dumps(value), _local[key][1])  # the same expiry: KEEPTTL
+        return MediaUpdate.UPDATED
 
 
 # --- the Redis store ---------------------------------------------------------------------------
@@ -109,18 +145,52 @@ def _ttl_ms() -> int:
     return int(PEER_TTL_SECONDS * 1000)
 
 
+# Change the media fields of a live, publishing peer's entry, keeping its TTL; atomic, so a
+# role change (which rewrites "p") cannot be overwritten by a media frame read before it.
+_SET_MEDIA = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return -1 end
+local entry = cjson.decode(raw)
+if entry['w'] or not entry['p'] then return 0 end
+entry['v'] = ARGV[1] == '1'
+entry['a'] = ARGV[2] == '1'
+redis.call('SET', KEYS[1], cjson.encode(entry), 'KEEPTTL')
+return 1
+"""
+
+
 # --- the interface -----------------------------------------------------------------------------
 
 
 def peer_cache_set(
-    *, room_id: int, peer_id: str, channel_name: str, user_id: int, publish: bool, waiting: bool
+    *,
+    room_id: int,
+    peer_id: str,
+    channel_name: str,
+    user_id: int,
+    publish: bool,
+    waiting: bool,
+    camera: bool | None = None,
+    microphone: bool | None = None,
 ) -> None:
+    """Write a peer's entry. `camera` and `microphone` default to `publish`: a peer that may
+    publish is taken to send both until its first `media` frame says otherwise."""
     key = _key(room_id, peer_id)
-    value = json.dumps({"c": channel_name, "u": user_id, "p": publish, "w": waiting})
+    value = json.dumps(
+        {
+            "c": channel_name,
+            "u": user_id,
+            "p": publish,
+            "w": waiting,
+            "v": publish if camera is None else camera,
+            "a": publish if microphone is None else microphone,
+        }
+    )
     if _redis_url():
         _sync_client().set(key, value, px=_ttl_ms())
     else:
-        _local[key] = (value, time.monotonic() + PEER_TTL_SECONDS)
+        with _local_lock:
+            _local[key] = (value, time.monotonic() + PEER_TTL_SECONDS)
 
 
 def peer_cache_delete(*, room_id: int, peer_ids: list[str]) -> None:
@@ -130,8 +200,9 @@ def peer_cache_delete(*, room_id: int, peer_ids: list[str]) -> None:
     if _redis_url():
         _sync_client().delete(*keys)
     else:
-        for key in keys:
-            _local.pop(key, None)
+        with _local_lock:
+            for key in keys:
+                _local.pop(key, None)
 
 
 def peer_cache_get_many(*, room_id: int, peer_ids: list[str]) -> dict[str, CachedPeer]:
@@ -165,6 +236,18 @@ async def peer_cache_touch_async(*, room_id: int, peer_id: str) -> bool:
     if not _redis_url():
         return _local_touch(key)
     return bool(await _async_client().pexpire(key, _ttl_ms()))
+
+
+async def peer_cache_set_media_async(
+    *, room_id: int, peer_id: str, camera: bool, microphone: bool
+) -> MediaUpdate:
+    """Record what a peer sends (camera, microphone), if it is present and may publish."""
+    key = _key(room_id, peer_id)
+    if not _redis_url():
+        return _local_set_media(key, camera, microphone)
+    flags = ("1" if camera else "0", "1" if microphone else "0")
+    outcome = await _async_client().eval(_SET_MEDIA, 1, key, *flags)
+    return MediaUpdate(int(outcome))
 
 
 def peer_cache_forget_all() -> None:

@@ -70,3 +70,10 @@ class MuteRequest(FrameData):
 
 class UserRef(FrameData):
     user_id: int = Field(ge=1)
+
+
+class MediaState(FrameData):
+    """What a publishing peer sends now: its camera and its microphone, each on or off."""
+
+    camera: bool
+    microphone: bool

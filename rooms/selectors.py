@@ -1,4 +1,5 @@
-"""Reads of rooms: lists, present peers, hands in raise order, questions by votes."""
+"""Reads of rooms: lists, present peers, hands in raise order, questions by votes, and who
+a host may invite."""
 
 from datetime import timedelta
 from typing import Any
@@ -14,13 +15,17 @@ from rooms.models import (
     Question,
     QuestionVote,
     Room,
+    RoomInvite,
     RoomParticipant,
     RoomPeer,
     RoomStatus,
 )
 from rooms.payloads import hand_payload, peer_payload, question_payload
+from rooms.peercache import peer_cache_get_many
 
 LIST_MAX = 100
+# The invite panel lists a host's contacts; a host with more finds the rest through the API.
+INVITE_CANDIDATES_MAX = 200
 
 
 def room_list(*, user: User, status: str | None) -> QuerySet[Room]:
@@ -47,17 +52,23 @@ def participant_roles(*, room: Room) -> dict[int, str]:
 
 
 def room_peers(*, room: Room, exclude_peer: str | None = None) -> list[dict[str, Any]]:
-    """The admitted peers present in the room, in join order."""
+    """The admitted peers present in the room, in join order, each with what it says it
+    sends (`camera`, `microphone`: the peer store's, so a late joiner sees a camera that is
+    off)."""
     roles = participant_roles(room=room)
-    peers = RoomPeer.objects.filter(room=room, admitted=True).select_related("user")
+    peers = list(RoomPeer.objects.filter(room=room, admitted=True).select_related("user"))
     if exclude_peer is not None:
-        peers = peers.exclude(peer_id=exclude_peer)
-    return [
-        peer_payload(
-            peer, role=roles.get(peer.user_id, ParticipantRole.AUDIENCE), media_mode=room.media_mode
-        )
-        for peer in peers
-    ]
+        peers = [peer for peer in peers if peer.peer_id != exclude_peer]
+    cached = peer_cache_get_many(room_id=room.pk, peer_ids=[peer.peer_id for peer in peers])
+    found = []
+    for peer in peers:
+        role = roles.get(peer.user_id, ParticipantRole.AUDIENCE)
+        payload = peer_payload(peer, role=role, media_mode=room.media_mode)
+        entry = cached.get(peer.peer_id)
+        payload["camera"] = entry.camera if entry is not None else payload["publish"]
+        payload["microphone"] = entry.microphone if entry is not None else payload["publish"]
+        found.append(payload)
+    return found
 
 
 def room_hands(*, room: Room) -> list[dict[str, Any]]:
@@ -92,3 +103,39 @@ def room_questions(*, room: Room, user: User) -> list[dict[str, Any]]:
         )
     )
     return [question_payload(q, voted=q.pk in voted) for q in questions]
+
+
+def contacts_of(*, user: User) -> QuerySet[User]:
+    """Active users who share a direct conversation (`dm`) with `user`: for a professional,
+    the students whose contact request they accepted."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            chat_memberships__conversation__kind="dm",
+            chat_memberships__conversation__memberships__user=user,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+def room_invite_candidates(*, room: Room) -> list[User]:
+    """The host's contacts not invited yet, by name (at most INVITE_CANDIDATES_MAX)."""
+    invited = RoomInvite.objects.filter(room=room).values("user_id")
+    contacts = contacts_of(user=room.host).exclude(pk__in=invited)
+    return list(contacts.order_by("display_name", "username", "pk")[:INVITE_CANDIDATES_MAX])
+
+
+def room_invited(*, room: Room) -> list[User]:
+    """Everyone invited to the room, first invited first."""
+    invites = (
+        RoomInvite.objects.filter(room=room).select_related("user").order_by("created_at", "pk")
+    )
+    return [invite.user for invite in invites]
+
+
+def rooms_invited_among(*, user: User, room_ids: list[int]) -> set[int]:
+    """Which of these rooms `user` was invited to (the list marks them)."""
+    return set(
+        RoomInvite.objects.filter(user=user, room_id__in=room_ids).values_list("room_id", flat=True)
+    )

@@ -41,20 +41,29 @@ def _may_host(user: User) -> bool:
 
 
 @dataclass(frozen=True)
+class InvitePanel:
+    candidates: list[User]
+    invited: list[User]
+
+
+@dataclass(frozen=True)
 class RoomCard:
     room: Room
     opens_at: dt.datetime
     is_open: bool
     is_host: bool
+    is_invited: bool
 
 
 def _cards(rooms: list[Room], *, user: User, now: dt.datetime) -> list[RoomCard]:
+    invited = selectors.rooms_invited_among(user=user, room_ids=[room.pk for room in rooms])
     return [
         RoomCard(
             room=room,
             opens_at=room.starts_at - EARLY_ENTRY,
             is_open=room.status == RoomStatus.LIVE or now >= room.starts_at - EARLY_ENTRY,
             is_host=room.host_id == user.pk,
+            is_invited=room.pk in invited,
         )
         for room in rooms
     ]
@@ -124,12 +133,22 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         state = "not_open"
     else:
         state = "open"
+    is_host = room.host_id == user.pk
     context = {
         "room": room,
         "state": state,
         "opens_at": opens_at,
-        "is_host": room.host_id == user.pk,
+        "is_host": is_host,
         "room_text": room_page_text(),
+        # The host invites from the page until the room ends, also before it opens.
+        "invite": (
+            InvitePanel(
+                candidates=selectors.room_invite_candidates(room=room),
+                invited=selectors.room_invited(room=room),
+            )
+            if is_host and state != "ended"
+            else None
+        ),
     }
     with timezone.override(_zone(user)):
         return render(request, "rooms/room.html", context)

@@ -1,8 +1,9 @@
-"""Writes of the rooms, in three seams: the room's life (create, invite, end), presence and
-host controls (join, leave, lobby, stage, mute, remove), and the Q&A queue (hands,
+"""Writes of the rooms, in four seams: the room's life (create, end), invitations, presence
+and host controls (join, leave, lobby, stage, mute, remove), and the Q&A queue (hands,
 questions, votes). Plain synchronous functions for REST, the topic handler and tests."""
 
-from rooms.services.lifecycle import room_conversation, room_create, room_end, room_invite
+from rooms.services.invites import room_invite, user_may_be_invited
+from rooms.services.lifecycle import room_conversation, room_create, room_end
 from rooms.services.presence import (
     JoinOutcome,
     lobby_admit,
@@ -30,4 +31,5 @@ __all__ = [
     "room_end",
     "room_invite",
     "stage_set",
+    "user_may_be_invited",
 ]

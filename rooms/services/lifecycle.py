@@ -1,15 +1,13 @@
-"""A room's life: opened by a verified professional (or a booking), invitations, the end."""
+"""A room's life: opened by a verified professional (or a booking), then ended by its host."""
 
 import datetime as dt
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.models import Conversation
-from chat.payloads import author_payload
-from profiles.handlers import user_topic
 from profiles.models import Role, User
 from realtime.broadcast import evict_on_commit, push_on_commit
 from rooms.access import access_room, room_host_only
@@ -21,12 +19,10 @@ from rooms.models import (
     TITLE_MAX_LENGTH,
     MediaMode,
     Room,
-    RoomInvite,
     RoomPeer,
     RoomStatus,
     Visibility,
 )
-from rooms.payloads import room_payload
 from rooms.peercache import peer_cache_delete
 from rooms.pushes import evict_channels_on_commit, push_to_channels_on_commit
 from scheduling.models import Slot
@@ -100,35 +96,6 @@ def room_create(
         )
         Conversation.objects.create(kind="room", topic=room.topic)
     return room
-
-
-def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, bool]:
-    """The host invites a user; returns the invite and whether it is new. The guest's user
-    topic gets `room.invited` `{"room"}` the first time.
-
-    Raises RoomError `not_found` / `forbidden` (access, not the host), `conflict` (ended) and
-    `bad_request` (field `user`: unknown or inactive user, or the host).
-    """
-    with transaction.atomic():
-        room = access_room(user=host, room_id=room_id)
-        room_host_only(room=room, user=host)
-        if room.status == RoomStatus.ENDED:
-            raise RoomError("conflict", _("This room has ended."))
-        guest = User.objects.filter(pk=user_id, is_active=True).first()
-        if guest is None or guest.pk == host.pk:
-            raise RoomError("bad_request", _("Invite another active user."), field="user")
-        try:
-            with transaction.atomic():
-                invite, created = RoomInvite.objects.get_or_create(room=room, user=guest)
-        except IntegrityError:  # a concurrent invite of the same guest won
-            invite, created = RoomInvite.objects.get(room=room, user=guest), False
-        if created:
-            push_on_commit(
-                user_topic(guest.pk),
-                "room.invited",
-                {"room": room_payload(room), "by": author_payload(host)},
-            )
-    return invite, created
 
 
 def room_end(*, user: User, room_id: int | str, now: dt.datetime | None = None) -> Room:

@@ -145,13 +145,22 @@ def peer_join(
             existing.save(update_fields=["admitted"])
             _push_lobby(room)
         existing.user = user
+        # A join again on the same connection (the room chat's) keeps what the peer said it
+        # sends; a new peer starts from its right to publish.
+        publish = policy.may_publish(participant.role)
+        kept = None if announce else peer_cache_get_many(room_id=room.pk, peer_ids=[peer_id])
+        was = kept.get(peer_id) if kept else None
+        if was is not None and was.publish != publish:
+            was = None
         peer_cache_set(
             room_id=room.pk,
             peer_id=peer_id,
             channel_name=channel_name,
             user_id=user.pk,
-            publish=policy.may_publish(participant.role),
+            publish=publish,
             waiting=False,
+            camera=was.camera if was is not None else None,
+            microphone=was.microphone if was is not None else None,
         )
         if is_host and room.status == RoomStatus.SCHEDULED:
             room.status = RoomStatus.LIVE

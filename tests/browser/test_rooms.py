@@ -3,109 +3,29 @@ a live daphne: the host's video reaches the student; the student raises a hand, 
 it and brings the student on stage, and the student's camera reaches the host; a dropped
 connection rejoins and the videos come back; questions, votes, hands in order, the room's
 chat, removal and the end of the room; the lobby; a full room; audio only and a blocked
-camera. ROOMS_SCREENSHOTS=<folder> saves screenshots at 360 and 1280 px, ROOMS_TIMINGS=1
-prints how long the videos took."""
+camera; invitations from the page, and a camera or microphone turned off.
+ROOMS_SCREENSHOTS=<folder> saves screenshots at 390 and 1280 px, ROOMS_TIMINGS=1 prints how
+long the videos took."""
 
 import os
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from rooms.models import RoomPeer
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.realtime.conftest import session_cookie
+from tests.rooms.browser import (  # noqa: F401  (the fixtures: media_chromium, signed_in)
+    SCREENSHOTS,
+    contact_rows,
+    media_chromium_fixture,
+    peer_id,
+    shoot,
+    signed_in_fixture,
+    wait_playing,
+)
 from tests.rooms.conftest import make_room
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-# Where screenshots go when asked for (never into the repository).
-SCREENSHOTS = os.environ.get("ROOMS_SCREENSHOTS", "")
-
-PLAYING = """(selector) => {
-  const video = document.querySelector(selector);
-  return Boolean(video && video.videoWidth > 0 && video.readyState >= 2 && !video.paused);
-}"""
-
-
-@pytest.fixture(scope="module")
-def media_chromium() -> Iterator[Any]:
-    """Chromium with a fake camera and microphone, and no permission prompt."""
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian's chromium is not installed at /usr/bin/chromium: run scripts/ensure-chromium"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *MEDIA_ARGS]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def signed_in(media_chromium: Any) -> Iterator[Any]:
-    """signed_in(base, user, width=...) gives a page of `user` in a fresh context."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-
-    def make(base: str, user: Any, *, width: int = 390, height: int = 844) -> Any:
-        context = media_chromium.new_context(
-            locale="en-GB", viewport={"width": width, "height": height}
-        )
-        context.set_default_timeout(15_000)
-        name, value = session_cookie(user).split("=", 1)
-        context.add_cookies([{"name": name, "value": value, "url": base}])
-        # The page's language is the user's choice (the switch's cookie), not the browser's.
-        context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-        contexts.append(context)
-        page = context.new_page()
-        # An uncaught error in the page's modules fails the test, even when the page looks fine.
-        page.on("pageerror", lambda error: errors.append(f"{user.display_name}: {error}"))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    # Closed sockets leave their rooms in daphne: wait for it, so the database flush after
-    # the test does not race those writes (a deadlock on PostgreSQL).
-    deadline = time.monotonic() + 15
-    while RoomPeer.objects.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert errors == []
-
-
-def wait_playing(page: Any, selector: str) -> None:
-    page.wait_for_function(PLAYING, arg=selector, timeout=20_000)
-
-
-def peer_id(page: Any, user: Any) -> str:
-    """The peer id of `user`'s tile on `page`, read from the grid."""
-    found: str = page.evaluate(
-        """(name) => [...document.querySelectorAll('[data-tile]')]
-             .find((tile) => tile.querySelector('.room-tile__name-text').textContent === name)
-             ?.dataset.tile || ''""",
-        user.display_name,
-    )
-    return found
-
-
-def shoot(page: Any, name: str) -> None:
-    """Screenshots at a phone's and a laptop's width, when ROOMS_SCREENSHOTS names a folder."""
-    if not SCREENSHOTS:
-        return
-    size = page.viewport_size
-    for width, height in ((360, 780), (1280, 800)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)  # let the layout and the videos settle at the new size
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size(size)
 
 
 def test_host_and_student_see_each_other_after_a_raised_hand(
@@ -350,6 +270,86 @@ def test_a_full_room_says_so(
     # The notice takes the focus, so a screen reader reads it at once.
     assert page.evaluate("() => document.activeElement.hasAttribute('data-room-notice')")
     assert page.locator("[data-room-body]").is_hidden()
+
+
+LIVE_SOCKET = """async () => {
+  const { socket } = await import("backstage/shell.js");
+  await new Promise((resolve) => socket.onStatus((status) => status === "live" && resolve()));
+}"""
+
+
+def test_invite_from_the_page_and_a_camera_turned_off(
+    live_daphne: Any, transactional_db: None, make_user: Any, signed_in: Any
+) -> None:
+    base = live_daphne.http_url
+    pro = make_user(role="professional", display_name="Samir Haddad", verified=True)
+    student = make_user(role="student", display_name="Léa Janssens", birth_year=2009)
+    second = make_user(role="student", display_name="Noah Peeters", birth_year=2009)
+    for contact in (student, second):
+        contact_rows(pro, contact)
+    room = make_room(pro, title="A day as an ER nurse", visibility="invite")
+    url = f"{base}/rooms/{room.pk}/"
+    host = signed_in(base, pro)
+    host.goto(url)
+    host.wait_for_selector("[data-room][data-ready=true]")
+    lea = signed_in(base, student)
+    lea.goto(f"{base}/rooms/")
+    lea.evaluate(LIVE_SOCKET)
+
+    # The host invites Léa with the keyboard: told so, and the focus goes to the next contact.
+    panel = host.locator("[data-room-invites]")
+    panel.get_by_role("button", name="Invite Léa Janssens").focus()
+    host.keyboard.press("Enter")
+    expect(panel.locator("[data-room-invite-status]")).to_have_text(
+        "Invitation sent to Léa Janssens."
+    )
+    expect(panel.locator("[data-room-invited]")).to_contain_text("Léa Janssens")
+    assert panel.locator("[data-room-invite-candidates]").inner_text().count("Léa") == 0
+    assert host.evaluate("() => document.activeElement.getAttribute('aria-label')") == (
+        "Invite Noah Peeters"
+    )
+    # Léa, elsewhere on the site, is told at once, with a link to the room.
+    notice = lea.locator(".invite-notice")
+    expect(notice).to_contain_text("Samir Haddad invited you to the room “A day as an ER nurse”.")
+    shoot(lea, "room-invite-notice")
+    shoot(host, "room-invite-panel")
+    notice.get_by_role("link", name="Go to the room").click()
+    lea.wait_for_selector("[data-room][data-ready=true]")
+    wait_playing(lea, ".room-tile--host video")
+    tile = lea.locator(".room-tile--host")
+    assert tile.get_attribute("data-camera") == "on"
+    assert tile.locator(".room-tile__placeholder").is_hidden()
+
+    # The host stops the camera and mutes: Léa sees the initials, not a black frame, and a
+    # microphone marker, which her screen reader hears about.
+    host.get_by_role("button", name="Stop video").click()
+    expect(tile).to_have_attribute("data-camera", "off")
+    expect(tile.locator(".room-tile__placeholder")).to_be_visible()
+    assert tile.locator(".room-tile__placeholder").inner_text() == "SH"
+    expect(tile.locator(".room-tile__mic-off")).to_be_hidden()
+    host.get_by_role("button", name="Mute").click()
+    expect(tile.locator(".room-tile__mic-off")).to_be_visible()
+    expect(lea.locator("[data-room-announcer]")).to_have_text(
+        "Samir Haddad turned their microphone off."
+    )
+    shoot(lea, "room-camera-off")
+
+    # Noah, invited later, finds the camera off in his join reply.
+    panel.get_by_role("button", name="Invite Noah Peeters").click()
+    expect(panel.locator("[data-room-invite-none]")).to_be_visible()
+    noah = signed_in(base, second)
+    noah.goto(url)
+    noah.wait_for_selector("[data-room][data-ready=true]")
+    late_tile = noah.locator(".room-tile--host")
+    expect(late_tile).to_have_attribute("data-camera", "off")
+    expect(late_tile.locator(".room-tile__mic-off")).to_be_visible()
+
+    # The camera comes back: so does the picture, for both.
+    host.get_by_role("button", name="Start video").click()
+    expect(tile).to_have_attribute("data-camera", "on")
+    wait_playing(lea, ".room-tile--host video")
+    expect(late_tile).to_have_attribute("data-camera", "on")
+    assert tile.locator(".room-tile__placeholder").is_hidden()
 
 
 # getUserMedia refusing the camera (NotFoundError) or everything (NotAllowedError), as a

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
+from chat import services as chat_services
 from rooms import services
 from rooms.peercache import peer_cache_forget_all
 from tests.realtime.conftest import (  # noqa: F401  (fixtures, re-exported for tests/rooms)
@@ -35,6 +36,15 @@ OFFER_RECVONLY = OFFER_SENDRECV.replace("a=sendrecv", "a=recvonly")
 def _fresh_peer_store() -> None:
     """The embedded peer store lives in this process: empty it between tests."""
     peer_cache_forget_all()
+
+
+def make_contact(professional: Any, student: Any) -> Any:
+    """A direct conversation between them, as the chat opens it: the student's contact
+    request, accepted (what lets a host invite a student to a room)."""
+    request = chat_services.contact_request_create(
+        student=student, professional=professional, message="Hello, may I ask you something?"
+    )
+    return chat_services.contact_request_accept(professional=professional, request_id=request.pk)
 
 
 def make_room(host: Any, **fields: Any) -> Any:

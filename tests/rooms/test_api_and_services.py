@@ -10,7 +10,7 @@ from rooms import services
 from rooms.access import access_room, room_check_entry
 from rooms.errors import RoomError
 from rooms.models import Room, RoomInvite
-from tests.rooms.conftest import make_room
+from tests.rooms.conftest import make_contact, make_room
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +107,7 @@ def test_lists_and_detail_respect_visibility(
     assert api_client.get(f"/api/rooms/{public.pk}/").json()["title"] == "Public"
     assert api_client.get("/api/rooms/999999/").status_code == 404
 
+    make_contact(professional, student)
     api_client.force_authenticate(professional)
     invited = api_client.post(
         f"/api/rooms/{private.pk}/invites/", {"user": student.pk}, format="json"
@@ -170,6 +171,7 @@ def test_access_rules(professional: Any, student: Any, make_user: Any) -> None:
         access_room(user=student, room_id=room.pk)
     assert refused.value.code == "forbidden"
     assert access_room(user=professional, room_id=room.pk) == room
+    make_contact(professional, student)
     services.room_invite(host=professional, room_id=room.pk, user_id=student.pk)
     assert access_room(user=student, room_id=room.pk) == room
     student.is_active = False

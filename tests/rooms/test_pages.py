@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rooms import services
 from rooms.models import Room, RoomStatus, Visibility
-from tests.rooms.conftest import make_room
+from tests.rooms.conftest import make_contact, make_room
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,7 @@ def test_list_shows_live_and_upcoming_rooms_the_user_may_see(
     later_room = make_room(professional, title="Later: wind turbines", starts_at=later(days=2))
     hidden = make_room(professional, title="Private: my booked class", visibility=Visibility.INVITE)
     invited = make_room(professional, title="Invited: for you", visibility=Visibility.INVITE)
+    make_contact(professional, student)
     services.room_invite(host=professional, room_id=invited.pk, user_id=student.pk)
     ended = make_room(professional, title="Ended: old news")
     services.room_end(user=professional, room_id=ended.pk)
@@ -238,6 +239,7 @@ def test_invite_only_room_is_hidden_from_others(
 ) -> None:
     room = make_room(professional, visibility=Visibility.INVITE)
     assert english(client, student).get(f"/rooms/{room.pk}/").status_code == 404
+    make_contact(professional, student)
     services.room_invite(host=professional, room_id=room.pk, user_id=student.pk)
     assert client.get(f"/rooms/{room.pk}/").status_code == 200
     # An id that does not exist answers the same as one the user may not see.

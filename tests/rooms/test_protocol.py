@@ -15,6 +15,7 @@ from tests.rooms.conftest import (
     OFFER_SENDRECV,
     drain,
     in_room,
+    make_contact,
     make_room,
     new_user,
     next_of,
@@ -50,6 +51,9 @@ async def test_join_reply_and_presence(
             },
             "role": "host",
             "publish": True,
+            # What the host sends: its right to publish, until it says otherwise.
+            "camera": True,
+            "microphone": True,
         }
     ]
     presence = await next_of(host, "presence")
@@ -423,6 +427,7 @@ async def test_who_may_join(
     assert error_code(await outsider.request("join", private.topic)) == "forbidden"
     assert error_code(await outsider.request("join", "room:987654")) == "not_found"
     assert error_code(await outsider.request("join", "room:abc")) == "not_found"
+    await sync_to_async(make_contact)(professional, student)
     await sync_to_async(services.room_invite)(
         host=professional, room_id=private.pk, user_id=student.pk
     )

@@ -1,6 +1,7 @@
 // Our own camera and microphone on the room page: publishing when we may (host, stage),
-// the mute and camera toggles, the device picker, the host's mute requests, and the messages
-// that explain a refused permission or a missing device.
+// the mute and camera toggles, the device picker, the host's mute requests, the messages
+// that explain a refused permission or a missing device, and telling the room what we send
+// (the `media` frame) so the others show our initials or a muted microphone.
 import { LocalMedia } from "./media.js";
 
 export class PublishControls {
@@ -12,13 +13,18 @@ export class PublishControls {
    * @param {import("./tiles.js").VideoGrid} options.grid
    * @param {string} options.meName
    * @param {() => {publish: boolean, role: string, over: boolean}} options.state
+   * @param {(media: {camera: boolean, microphone: boolean}) => void} options.report
+   *   tells the room what we send, each time it changes while we may publish
    */
-  constructor({ root, t, mesh, grid, meName, state }) {
+  constructor({ root, t, mesh, grid, meName, state, report }) {
     this.t = t;
     this.mesh = mesh;
     this.grid = grid;
     this.meName = meName;
     this.state = state;
+    this.report = report;
+    /** What the room was last told (null: nothing since we joined or got the right to publish). */
+    this.reported = null;
     this.media = new LocalMedia();
     const $ = (selector) => root.querySelector(selector);
     this.message = $("[data-room-media-message]");
@@ -65,10 +71,16 @@ export class PublishControls {
     this.update();
   }
 
+  /** After a (re)join the room knows nothing of our devices: tell it again at the next update. */
+  forgetReported() {
+    this.reported = null;
+  }
+
   /** Show the toggles and the picker while we publish, with their current state. */
   update() {
     const publishing = this.state().publish && this.media.active;
     for (const element of [this.audioButton, this.videoButton, this.devices]) element.hidden = !publishing;
+    this._report(publishing);
     if (!publishing) return;
     const audioOn = this.media.isEnabled("audio");
     const videoOn = this.media.isEnabled("video");
@@ -78,7 +90,25 @@ export class PublishControls {
     this.videoButton.textContent = this.t(videoOn ? "camera_off" : "camera_on");
     this.videoButton.dataset.on = String(videoOn);
     this.videoButton.disabled = !this.media.track("video");
-    this.grid.setCameraOff("self", !videoOn);
+    this.grid.setMedia("self", this._sending());
+  }
+
+  /** Whether each device really sends: a live track, switched on. */
+  _sending() {
+    const on = (kind) => this.media.track(kind)?.readyState === "live" && this.media.isEnabled(kind);
+    return { camera: on("video"), microphone: on("audio") };
+  }
+
+  /** Tell the room what we send when it changed (only while we may publish: the server refuses others). */
+  _report(publishing) {
+    if (!this.state().publish || this.state().over) {
+      this.reported = null;
+      return;
+    }
+    const media = publishing ? this._sending() : { camera: false, microphone: false };
+    if (this.reported?.camera === media.camera && this.reported?.microphone === media.microphone) return;
+    this.reported = media;
+    this.report(media);
   }
 
   /**
@@ -135,6 +165,7 @@ export class PublishControls {
     });
     this.media.addEventListener("trackended", ({ detail }) => {
       this.message.textContent = this.t(detail.kind === "video" ? "camera_lost" : "microphone_lost");
+      this.update();
     });
     this.media.addEventListener("devicechange", () => {
       if (this.media.active) this._fillDevicePicker().catch(() => {});

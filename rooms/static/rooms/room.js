@@ -5,6 +5,7 @@
 import { socket } from "backstage/shell.js";
 import { PublishControls } from "./controls.js";
 import { Panels } from "./panels.js";
+import { Notices } from "./notices.js";
 import { mountChat } from "./roomchat.js";
 import { PeerMesh, shouldConnect } from "./peers.js";
 import { VideoGrid } from "./tiles.js";
@@ -61,7 +62,16 @@ const mesh = new PeerMesh({
     if (tile) tile.dataset.connection = connection;
   },
 });
-const controls = new PublishControls({ root, t, mesh, grid, meName, state: () => state });
+const controls = new PublishControls({
+  root,
+  t,
+  mesh,
+  grid,
+  meName,
+  state: () => state,
+  // Refused (taken off stage meanwhile, a dropped socket): the next change or rejoin tells again.
+  report: (media) => socket.send("media", topic, media).catch(() => controls.forgetReported()),
+});
 const panels = new Panels(root, t, {
   stage: (user, onStage) => send("stage.set", { user_id: user.id, on_stage: onStage }),
   mute: (user, kind) => send("mute.request", { user_id: user.id, kind }),
@@ -75,37 +85,11 @@ const panels = new Panels(root, t, {
 
 // --- messages to the user ------------------------------------------------------------------
 
-const announcer = $("[data-room-announcer]");
-const errorLine = $("[data-room-error]");
-const notice = $("[data-room-notice]");
-
-/** Say something to screen readers (hands, questions, people coming and going). */
-function announce(text) {
-  announcer.textContent = "";
-  // A fresh node per message, so the same sentence twice is read twice.
-  setTimeout(() => {
-    announcer.textContent = text;
-  }, 50);
-}
-
-function showError(text) {
-  errorLine.textContent = text;
-  errorLine.hidden = !text;
-}
-
-/** The server's messages are not in the user's language (the socket has none): say it here. */
-function errorText(error) {
-  const known = { forbidden: "error_forbidden", rate_limited: "error_rate_limited", not_found: "error_not_found" };
-  return t(known[error?.code] || "error_generic");
-}
-
-/** A full-page state (lobby, ended, removed, refused): one message, focused for screen readers. */
-function showNotice(text, { final = false } = {}) {
-  notice.textContent = text;
-  notice.hidden = !text;
-  root.dataset.state = final ? "over" : state.waiting ? "waiting" : "in";
-  if (text) notice.focus();
-}
+const notices = new Notices(root, t);
+const announce = (text) => notices.announce(text);
+const showError = (text) => notices.showError(text);
+/** A full-page state (lobby, ended, removed, refused). */
+const showNotice = (text, { final = false } = {}) => notices.show(text, { final, waiting: state.waiting });
 
 // --- peers, presence and tiles ---------------------------------------------------------------
 
@@ -121,7 +105,8 @@ function syncPeers() {
     else if (mesh.has(peer.peer_id)) mesh.close(peer.peer_id);
     if (peer.publish) {
       keep.add(peer.peer_id);
-      grid.upsert({ key: peer.peer_id, name: peer.user.name, role: peer.role, self: false });
+      const { camera, microphone } = peer;
+      grid.upsert({ key: peer.peer_id, name: peer.user.name, role: peer.role, self: false, camera, microphone });
       const connection = mesh.peers.get(peer.peer_id);
       if (connection) grid.setStream(peer.peer_id, connection.remoteStream);
     }
@@ -181,6 +166,7 @@ async function enter(reply) {
   mesh.reset(state.peerId, reply.ice_servers || []);
   showNotice("");
   root.dataset.state = "in";
+  controls.forgetReported(); // a new peer: the room hears what we send at the next update
   if (state.publish && !controls.active) await controls.start();
   else if (state.publish) mesh.setLocalStream(controls.media.stream);
   else if (controls.active) controls.stop();
@@ -217,9 +203,9 @@ socket.on("signal", ({ topic: where, data }) => {
 
 socket.on("role", ({ topic: where, data }) => {
   if (where !== topic) return;
-  for (const peer of state.peers.values()) {
-    if (peer.user.id === data.user.id) Object.assign(peer, { role: data.role, publish: data.publish });
-  }
+  // A new role starts from what it may send, until the peer says otherwise (docs/rooms.md).
+  const changed = { role: data.role, publish: data.publish, camera: undefined, microphone: undefined };
+  for (const peer of state.peers.values()) if (peer.user.id === data.user.id) Object.assign(peer, changed);
   if (data.user.id === meId) {
     const was = state.publish;
     state.role = data.role;
@@ -236,6 +222,15 @@ socket.on("role", ({ topic: where, data }) => {
     announce(t(data.role === "stage" ? "now_on_stage" : "now_off_stage", { name: data.user.name }));
   }
   syncPeers();
+});
+
+socket.on("participant.media", ({ topic: where, data }) => {
+  const peer = state.peers.get(data.peer_id);
+  if (where !== topic || !peer || data.peer_id === state.peerId) return;
+  const wasOn = peer.microphone !== false;
+  Object.assign(peer, { camera: data.camera, microphone: data.microphone });
+  grid.setMedia(data.peer_id, data);
+  if (wasOn !== data.microphone) announce(t(data.microphone ? "mic_on_announce" : "mic_off_announce", { name: peer.user.name }));
 });
 
 socket.on("hands", ({ topic: where, data }) => {
@@ -301,16 +296,7 @@ socket.on("rejoined", ({ topic: where, data }) => {
 
 /** A refused join: say why in the user's language (a conflict is ended, not open or full). */
 async function refused(error) {
-  let text = t(error?.code === "forbidden" ? "error_refused" : "error_generic");
-  if (error?.code === "conflict") {
-    const response = await fetch(`/api/rooms/${roomId}/`, { headers: { Accept: "application/json" } }).catch(() => null);
-    const room = response?.ok ? await response.json() : null;
-    const opens = room ? Date.parse(room.starts_at) - 15 * 60 * 1000 : 0;
-    if (room?.status === "ended") text = t("ended");
-    else if (room?.status === "scheduled" && Date.now() < opens) text = t("error_not_open");
-    else text = t("error_full");
-  }
-  finish(text);
+  finish(await notices.refusalText(error, roomId));
 }
 
 socket.onStatus((status) => {
@@ -334,7 +320,7 @@ async function send(type, data, overrides = {}) {
   try {
     return await socket.send(type, topic, data);
   } catch (error) {
-    showError(overrides[error?.code] ? t(overrides[error.code]) : errorText(error));
+    showError(overrides[error?.code] ? t(overrides[error.code]) : notices.errorText(error));
     return null;
   }
 }

@@ -1,5 +1,6 @@
 // The video grid of the room page: one tile per publishing peer (the host first and large,
 // then the stage) and our own view, muted. Audio plays through the remote tiles' <video>.
+// A camera switched off shows the person's initials, a microphone switched off an icon.
 
 /**
  * @typedef {object} TileInfo
@@ -7,7 +8,28 @@
  * @property {string} name
  * @property {string} role       "host" | "stage" | "audience"
  * @property {boolean} self
+ * @property {boolean} [camera]      false: the peer says its camera is off
+ * @property {boolean} [microphone]  false: the peer says its microphone is off
  */
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A crossed-out microphone, drawn here so the tile needs no icon file. */
+function micOffIcon() {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.classList.add("room-tile__icon");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", "M9 5a3 3 0 016 0v6a3 3 0 01-6 0zM5.5 11a6.5 6.5 0 0013 0M12 17.5V21M4 4l16 16");
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2");
+  path.setAttribute("stroke-linecap", "round");
+  svg.append(path);
+  return svg;
+}
 
 function initials(name) {
   const parts = (name || "?").trim().split(/\s+/).filter(Boolean);
@@ -48,8 +70,25 @@ export class VideoGrid {
     badge.textContent = info.role === "host" ? this.t("role_host") : info.role === "stage" ? this.t("role_stage") : "";
     badge.hidden = !badge.textContent;
     tile.querySelector("video").setAttribute("aria-label", this.t("video_of", { name: info.name }));
+    this.setMedia(info.key, info);
     this._order();
     return tile;
+  }
+
+  /**
+   * Show what a peer says it sends: initials instead of the (black) picture when its camera
+   * is off, and a marker, with words for screen readers, when its microphone is off.
+   * Unknown (undefined) counts as on.
+   * @param {string} key
+   * @param {{camera?: boolean, microphone?: boolean}} media
+   */
+  setMedia(key, { camera, microphone }) {
+    const tile = this.tiles.get(key);
+    if (!tile) return;
+    tile.dataset.camera = camera === false ? "off" : "on";
+    tile.dataset.microphone = microphone === false ? "off" : "on";
+    tile.querySelector(".room-tile__camera-off").hidden = camera !== false;
+    tile.querySelector(".room-tile__mic-off").hidden = microphone !== false;
   }
 
   /**
@@ -65,12 +104,6 @@ export class VideoGrid {
     const hasVideo = Boolean(stream?.getVideoTracks().some((track) => track.readyState === "live" && !track.muted));
     tile.dataset.video = hasVideo ? "on" : "off";
     if (stream) this._play(tile, video);
-  }
-
-  /** Mark our own camera as off (the placeholder shows instead of a black frame). */
-  setCameraOff(key, off) {
-    const tile = this.tiles.get(key);
-    if (tile) tile.dataset.video = off ? "off" : "on";
   }
 
   remove(key) {
@@ -112,7 +145,19 @@ export class VideoGrid {
     text.className = "room-tile__name-text";
     const badge = document.createElement("span");
     badge.className = "room-tile__badge";
-    caption.append(text, badge);
+    const cameraOff = document.createElement("span");
+    cameraOff.className = "visually-hidden room-tile__camera-off";
+    cameraOff.textContent = this.t("camera_is_off");
+    cameraOff.hidden = true;
+    const micOff = document.createElement("span");
+    micOff.className = "room-tile__mic-off";
+    micOff.title = this.t("microphone_is_off");
+    const micText = document.createElement("span");
+    micText.className = "visually-hidden";
+    micText.textContent = this.t("microphone_is_off");
+    micOff.append(micOffIcon(), micText);
+    micOff.hidden = true;
+    caption.append(text, micOff, badge, cameraOff);
     tile.append(video, placeholder, caption);
     if (!info.self) {
       const sound = document.createElement("button");

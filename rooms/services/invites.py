@@ -1,0 +1,63 @@
+"""Invitations to a room, under the safeguarding rule of docs/rooms.md: a host invites only
+people who already have a direct conversation with them (for a student, one the student
+opened with a contact request), or verified professionals. A booked slot's students need no
+invitation: the room lets them in through their booking (rooms.access)."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from chat.payloads import author_payload
+from profiles.handlers import user_topic
+from profiles.models import Role, User
+from realtime.broadcast import push_on_commit
+from rooms.access import access_room, room_host_only
+from rooms.errors import RoomError
+from rooms.models import RoomInvite, RoomStatus
+from rooms.payloads import room_payload
+from rooms.selectors import contacts_of
+
+
+def user_may_be_invited(*, host: User, guest: User) -> bool:
+    """Whether `host` may invite `guest` (an active user other than the host)."""
+    if guest.role == Role.PROFESSIONAL and guest.verified:
+        return True
+    return contacts_of(user=host).filter(pk=guest.pk).exists()
+
+
+def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, bool]:
+    """The host invites a user; returns the invite and whether it is new. The guest's user
+    topic gets `room.invited` `{"room", "by"}` the first time.
+
+    Raises RoomError `not_found` / `forbidden` (access, not the host), `conflict` (ended) and
+    `bad_request` with field `user`: the host, or a user the host may not invite. An unknown
+    or inactive user gets the same answer as one outside the rule, so ids cannot be probed.
+    """
+    with transaction.atomic():
+        room = access_room(user=host, room_id=room_id)
+        room_host_only(room=room, user=host)
+        if room.status == RoomStatus.ENDED:
+            raise RoomError("conflict", _("This room has ended."))
+        if user_id == host.pk:
+            raise RoomError("bad_request", _("Invite another active user."), field="user")
+        guest = User.objects.filter(pk=user_id, is_active=True).first()
+        if guest is None or not user_may_be_invited(host=host, guest=guest):
+            raise RoomError(
+                "bad_request",
+                _(
+                    "You can invite people who have a conversation with you, and verified "
+                    "professionals."
+                ),
+                field="user",
+            )
+        try:
+            with transaction.atomic():
+                invite, created = RoomInvite.objects.get_or_create(room=room, user=guest)
+        except IntegrityError:  # a concurrent invite of the same guest won
+            invite, created = RoomInvite.objects.get(room=room, user=guest), False
+        if created:
+            push_on_commit(
+                user_topic(guest.pk),
+                "room.invited",
+                {"room": room_payload(room), "by": author_payload(host)},
+            )
+    return invite, created
