@@ -5,15 +5,20 @@ rooms app). The chat handler, services and REST views only call `access_conversa
 new kind needs an access function and a handler subclass, and no other chat code.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from chat.models import Conversation
+from chat.models import Conversation, Membership
 from profiles.models import User
 from realtime.errors import ErrorCode
 from realtime.topics import Topic
 
 AccessFunction = Callable[[User, Topic], Conversation]
 _ACCESS: dict[str, AccessFunction] = {}
+# The same rule for many (user, topic) pairs of one kind in a few queries, where a kind has one.
+ManyAccessFunction = Callable[
+    [Sequence[tuple[User, Topic]]], list["Conversation | ChatAccessError"]
+]
+_ACCESS_MANY: dict[str, ManyAccessFunction] = {}
 
 
 class ChatAccessError(Exception):
@@ -23,6 +28,17 @@ class ChatAccessError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def register_chat_access_many(kind: str) -> Callable[[ManyAccessFunction], ManyAccessFunction]:
+    """Decorator: `fn(pairs) -> [Conversation | ChatAccessError, ...]` answers `kind`'s access
+    rule for many (user, topic) pairs at once, in order; the users are active."""
+
+    def mark(function: ManyAccessFunction) -> ManyAccessFunction:
+        _ACCESS_MANY[kind] = function
+        return function
+
+    return mark
 
 
 def register_chat_access(kind: str) -> Callable[[AccessFunction], AccessFunction]:
@@ -49,6 +65,29 @@ def access_conversation(*, user: User, topic: Topic | str) -> Conversation:
     if not user.is_active:
         raise ChatAccessError("forbidden", "Your account may not chat.")
     return function(user, parsed)
+
+
+def access_conversations(
+    pairs: Sequence[tuple[User, Topic]],
+) -> list[Conversation | ChatAccessError]:
+    """`access_conversation` for many (user, topic) pairs, e.g. a batch of sent messages: each
+    pair's conversation or refusal, in order. Kinds with a batched rule take a few queries in
+    all; the others one per pair."""
+    outcomes: list[Conversation | ChatAccessError | None] = [None] * len(pairs)
+    batched: dict[str, list[int]] = {}
+    for index, (user, topic) in enumerate(pairs):
+        if topic.kind in _ACCESS_MANY and user.is_active:
+            batched.setdefault(topic.kind, []).append(index)
+            continue
+        try:
+            outcomes[index] = access_conversation(user=user, topic=topic)
+        except ChatAccessError as exc:
+            outcomes[index] = exc
+    for kind, indexes in batched.items():
+        answers = _ACCESS_MANY[kind]([pairs[index] for index in indexes])
+        for index, answer in zip(indexes, answers, strict=True):
+            outcomes[index] = answer
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 ReaderFunction = Callable[[User, Topic], Conversation | None]
@@ -78,16 +117,51 @@ def access_conversation_read(*, user: User, topic: Topic | str) -> tuple[Convers
         raise
 
 
+_DM_FIELDS = ("id", "kind", "topic", "last_seq", "revision", "last_message_at")
+
+
 @register_chat_access("dm")
 def _access_dm(user: User, topic: Topic) -> Conversation:
-    not_yours = ChatAccessError("forbidden", "You are not a member of this conversation.")
-    if not topic.id.isdigit() or len(topic.id) > 18:
-        raise not_yours
+    key = _dm_key(user, topic)
+    if key is None:
+        raise _not_a_member()
     conversation = (
-        Conversation.objects.filter(pk=int(topic.id), kind="dm", memberships__user=user)
-        .only("id", "kind", "topic", "last_seq", "revision", "last_message_at")
+        Conversation.objects.filter(pk=key[1], kind="dm", memberships__user=user)
+        .only(*_DM_FIELDS)
         .first()
     )
     if conversation is None:
-        raise not_yours
+        raise _not_a_member()
     return conversation
+
+
+@register_chat_access_many("dm")
+def _access_dm_many(pairs: Sequence[tuple[User, Topic]]) -> list[Conversation | ChatAccessError]:
+    """`_access_dm` for many pairs in two queries."""
+    keys = [_dm_key(user, topic) for user, topic in pairs]
+    wanted = {key for key in keys if key is not None}
+    members = set(
+        Membership.objects.filter(
+            user_id__in={user_id for user_id, _ in wanted},
+            conversation_id__in={conversation_id for _, conversation_id in wanted},
+            conversation__kind="dm",
+        ).values_list("user_id", "conversation_id")
+    )
+    allowed = wanted & members
+    conversations = Conversation.objects.only(*_DM_FIELDS).in_bulk(
+        {conversation_id for _, conversation_id in allowed}
+    )
+    return [
+        conversations[key[1]] if key is not None and key in allowed else _not_a_member()
+        for key in keys
+    ]
+
+
+def _dm_key(user: User, topic: Topic) -> tuple[int, int] | None:
+    if not topic.id.isdigit() or len(topic.id) > 18:
+        return None
+    return (user.pk, int(topic.id))
+
+
+def _not_a_member() -> ChatAccessError:
+    return ChatAccessError("forbidden", "You are not a member of this conversation.")

@@ -5,11 +5,15 @@ chat's errors into the gateway's `GatewayError`.
 """
 
 from collections.abc import Callable, Sequence
-from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from chat import selectors, services
-from chat.access import ChatAccessError, access_conversation, access_conversation_read
+from chat.access import (
+    ChatAccessError,
+    access_conversation,
+    access_conversation_read,
+    access_conversations,
+)
 from chat.models import Conversation
 from chat.payloads import message_change_payload, message_payload
 from chat.sending import SendRequest, message_send_batch
@@ -80,19 +84,16 @@ def send_batch(items: Sequence[SendItem]) -> list[dict[str, Any] | Exception]:
     write. Outcomes in order: the stored message's payload, or the GatewayError (or the
     unexpected exception) that refused it."""
     outcomes: list[dict[str, Any] | Exception | None] = [None] * len(items)
-    conversations: dict[tuple[int, str], Conversation | GatewayError] = {}
+    pairs: dict[tuple[int, str], tuple[User, Topic]] = {}
+    for item in items:
+        pairs.setdefault((item.user.pk, str(item.topic)), (item.user, item.topic))
+    conversations = dict(zip(pairs, access_conversations(list(pairs.values())), strict=True))
     requests: list[SendRequest] = []
     placed: list[int] = []
     for index, item in enumerate(items):
-        key = (item.user.pk, str(item.topic))
-        if key not in conversations:
-            try:
-                conversations[key] = _gateway(partial(_conversation, item.user, item.topic))
-            except GatewayError as exc:
-                conversations[key] = exc
-        found = conversations[key]
-        if isinstance(found, GatewayError):
-            outcomes[index] = found
+        found = conversations[(item.user.pk, str(item.topic))]
+        if isinstance(found, ChatAccessError):
+            outcomes[index] = GatewayError(found.code, found.message)
             continue
         requests.append(
             SendRequest(

@@ -10,18 +10,19 @@ outcome: one refused (empty, too long, rate limited, a `client_id` of another au
 alone, and one that breaks the transaction makes the batch retry request by request.
 """
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chat.announce import conversation_activity_on_commit
 from chat.models import Conversation, Membership, Message
 from chat.payloads import message_payload
-from chat.services import ChatError, SendResult, messages_per_minute
+from chat.ratelimit import rate_allowances
+from chat.services import ChatError, SendResult
 from profiles.models import User
 from realtime.broadcast import push_on_commit
 
@@ -51,24 +52,6 @@ def _checked_body(body: str) -> str:
     if len(text) > MAX_BODY:
         raise ChatError("too_large", "A message has at most 4000 characters.", field="body")
     return text
-
-
-def _rate_allowance(author: User, wanted: int) -> int:
-    """How many of `wanted` new messages `author` may still send this minute (one cache round
-    trip per author and batch). If the cache (Redis) is down, all: chat keeps working."""
-    window = int(timezone.now().timestamp() // 60)
-    key = f"chat-rate:{author.pk}:{window}"
-    try:
-        cache.add(key, 0, timeout=90)
-        try:
-            count = cache.incr(key, wanted)
-        except ValueError:  # expired between add and incr
-            cache.set(key, wanted, timeout=90)
-            count = wanted
-    except Exception:
-        logger.warning("chat rate limit skipped: the cache is unreachable", exc_info=True)
-        return wanted
-    return max(0, min(wanted, messages_per_minute() - (count - wanted)))
 
 
 def message_send_batch(requests: Sequence[SendRequest]) -> list[Outcome]:
@@ -132,15 +115,23 @@ def _store(requests: Sequence[SendRequest]) -> list[Outcome]:
                 client_id__in={requests[i].client_id for i in texts},
             )
         }
-        rows: list[tuple[int, Message]] = []
-        for conversation_id in sorted(by_conversation):
-            rows += _allocate(
+        fresh = {
+            conversation_id: _fresh(
                 locked[conversation_id],
                 by_conversation[conversation_id],
                 requests,
-                texts,
                 stored,
                 outcomes,
+            )
+            for conversation_id in sorted(by_conversation)
+        }
+        # One rate check for the whole batch (one cache round trip), then consecutive seqs.
+        allowed = set(_within_rate([i for new in fresh.values() for i in new], requests, outcomes))
+        now = timezone.now()
+        rows: list[tuple[int, Message]] = []
+        for conversation_id, new in fresh.items():
+            rows += _allocate(
+                locked[conversation_id], [i for i in new if i in allowed], requests, texts, now
             )
         Message.objects.bulk_create([message for _index, message in rows])
         for index, message in rows:
@@ -150,15 +141,14 @@ def _store(requests: Sequence[SendRequest]) -> list[Outcome]:
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _allocate(
+def _fresh(
     locked: Conversation,
     indexes: list[int],
     requests: Sequence[SendRequest],
-    texts: dict[int, str],
     stored: dict[tuple[int, str], Message],
     outcomes: list[Outcome | None],
-) -> list[tuple[int, Message]]:
-    """Answer the resends of one conversation and give the new messages consecutive seqs."""
+) -> list[int]:
+    """Answer the resends of one conversation; the requests that are new, in order."""
     new: list[int] = []
     seen: set[str] = set()
     for index in indexes:
@@ -169,7 +159,17 @@ def _allocate(
         elif request.client_id not in seen:  # a repeat is answered by _answer_repeats
             seen.add(request.client_id)
             new.append(index)
-    now = timezone.now()
+    return new
+
+
+def _allocate(
+    locked: Conversation,
+    indexes: list[int],
+    requests: Sequence[SendRequest],
+    texts: dict[int, str],
+    now: dt.datetime,
+) -> list[tuple[int, Message]]:
+    """The new messages of one conversation, with the seqs that follow its last one."""
     return [
         (
             index,
@@ -182,7 +182,7 @@ def _allocate(
                 created_at=now,
             ),
         )
-        for offset, index in enumerate(_within_rate(new, requests, outcomes), start=1)
+        for offset, index in enumerate(indexes, start=1)
     ]
 
 
@@ -208,26 +208,42 @@ def _answer_repeats(requests: Sequence[SendRequest], outcomes: list[Outcome | No
             outcomes[index] = earlier
 
 
+# UPDATE ... FROM: PostgreSQL, and SQLite since 3.33. `{ids}` becomes placeholders.
+_MOVE_CONVERSATIONS = (
+    f"UPDATE {Conversation._meta.db_table} AS c SET last_seq = m.seq, "  # noqa: S608
+    f"last_message_at = m.created_at FROM {Message._meta.db_table} AS m "
+    "WHERE m.conversation_id = c.id AND m.id IN ({ids})"
+)
+_MOVE_READ_MARKS = (
+    f"UPDATE {Membership._meta.db_table} AS r SET last_read_seq = m.seq "  # noqa: S608
+    f"FROM {Message._meta.db_table} AS m WHERE m.conversation_id = r.conversation_id "
+    "AND m.author_id = r.user_id AND m.id IN ({ids})"
+)
+
+
 def _record(
     locked: dict[int, Conversation],
     rows: list[tuple[int, Message]],
     requests: Sequence[SendRequest],
 ) -> None:
     """Move each conversation's last_seq and its senders' read marks; push on commit."""
+    if not rows:
+        return
     last: dict[int, Message] = {}
-    read: dict[tuple[int, int], int] = {}
+    read: dict[tuple[int, int], int] = {}  # (conversation, author) -> newest message id
     for _index, message in rows:
         last[message.conversation_id] = message
-        read[(message.conversation_id, message.author_id)] = message.seq
-    for conversation_id, message in last.items():
-        Conversation.objects.filter(pk=conversation_id).update(
-            last_seq=message.seq, last_message_at=message.created_at
-        )
-    # A sender has read up to their own latest message.
-    for (conversation_id, author_id), seq in read.items():
-        Membership.objects.filter(conversation_id=conversation_id, user_id=author_id).update(
-            last_read_seq=seq
-        )
+        read[(message.conversation_id, message.author_id)] = message.pk
+    # Two statements whatever the batch holds (the database thread waits for each one), with
+    # only message ids as parameters: each conversation takes its newest message's seq and
+    # time, each sender's read mark the seq of their own newest message.
+    with connection.cursor() as cursor:
+        for statement, ids in (
+            (_MOVE_CONVERSATIONS, [message.pk for message in last.values()]),
+            (_MOVE_READ_MARKS, list(read.values())),
+        ):
+            # Table names come from the models and the list holds only placeholders.
+            cursor.execute(statement.format(ids=", ".join(["%s"] * len(ids))), ids)
     for index, message in rows:
         conversation = requests[index].conversation
         newest = last[message.conversation_id]
@@ -248,9 +264,9 @@ def _within_rate(
         if requests[index].rate_limited:
             wanted.setdefault(requests[index].author.pk, []).append(index)
     refused: set[int] = set()
-    for indexes in wanted.values():
-        allowed = _rate_allowance(requests[indexes[0]].author, len(indexes))
-        refused.update(indexes[allowed:])
+    allowances = rate_allowances({author: len(indexes) for author, indexes in wanted.items()})
+    for author, indexes in wanted.items():
+        refused.update(indexes[allowances[author] :])
     for index in refused:
         outcomes[index] = ChatError(
             "rate_limited", "You are sending messages too fast; wait a moment."

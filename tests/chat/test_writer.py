@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -9,11 +10,14 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chat import actions
+from chat.access import ChatAccessError, access_conversation, access_conversations
 from chat.models import Conversation, Membership, Message
 from chat.sending import SendRequest, message_send_batch
 from chat.services import ChatError, SendResult
 from chat.writer import writer
 from profiles.models import User
+from realtime.topics import Topic
 from tests.chat.conftest import empty_conversation
 from tests.realtime.conftest import OpenWs, joined_user
 
@@ -133,6 +137,76 @@ def test_a_batch_takes_a_fixed_number_of_queries(
     writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len([sql for sql in writes if not sql.startswith(("BEGIN", "COMMIT"))]) == 6
     assert _seqs(dm) == list(range(1, 21))
+
+
+@pytest.mark.django_db
+def test_a_batch_over_many_conversations_takes_a_fixed_number_of_queries(
+    make_user: Callable[..., Any], professional: Any, unlimited_chat: None
+) -> None:
+    """Twenty students each writing in their own conversation (the gateway's usual batch):
+    access, lock, lookup, insert, two updates and the inbox's member list, not ten per
+    message."""
+    students = [make_user(role="student") for _ in range(20)]
+    dms = [empty_conversation(student, professional) for student in students]
+    items = [
+        actions.SendItem(student, Topic.parse(dm.topic), f"hello {n}", f"c{n}")
+        for n, (student, dm) in enumerate(zip(students, dms, strict=True))
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = actions.send_batch(items)
+    assert [outcome["seq"] for outcome in outcomes if isinstance(outcome, dict)] == [1] * 20
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
+    ]
+    assert len(statements) == 8, statements
+    assert set(
+        Membership.objects.filter(user__in=students).values_list("last_read_seq", flat=True)
+    ) == {1}
+    assert set(
+        Conversation.objects.filter(pk__in=[d.pk for d in dms]).values_list("last_seq", flat=True)
+    ) == {1}
+
+
+@pytest.mark.django_db
+def test_batched_access_answers_as_one_by_one_access(
+    make_user: Callable[..., Any], student: Any, professional: Any
+) -> None:
+    dm = empty_conversation(student, professional)
+    other = empty_conversation(make_user(role="student"), professional)
+    inactive = make_user(role="student", is_active=False)
+    Membership.objects.create(conversation=dm, user=inactive)
+    pairs = [
+        (student, Topic.parse(dm.topic)),
+        (professional, Topic.parse(dm.topic)),
+        (student, Topic.parse(other.topic)),  # not a member
+        (student, Topic.parse("dm:999999999")),  # no such conversation
+        (student, Topic.parse("dm:abc")),  # not an id
+        (inactive, Topic.parse(dm.topic)),  # a member, but inactive
+        (student, Topic.parse("nochat:1")),  # a kind without chat
+    ]
+
+    def one_by_one(user: Any, topic: Topic) -> Any:
+        try:
+            return access_conversation(user=user, topic=topic).pk
+        except ChatAccessError as exc:
+            return exc.code
+
+    batched = [
+        answer.code if isinstance(answer, ChatAccessError) else answer.pk
+        for answer in access_conversations(pairs)
+    ]
+    assert batched == [one_by_one(user, topic) for user, topic in pairs]
+    assert batched == [
+        dm.pk,
+        dm.pk,
+        "forbidden",
+        "forbidden",
+        "forbidden",
+        "forbidden",
+        "not_found",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,57 @@
+"""Messages per minute per author: counters in the cache, one round trip per batch on Redis."""
+
+import logging
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
+
+from chat.services import messages_per_minute
+
+logger = logging.getLogger(__name__)
+
+# A counter outlives its minute a little, so a clock skew between processes cannot reset it.
+COUNTER_SECONDS = 90
+
+
+def rate_allowances(wanted: dict[int, int]) -> dict[int, int]:
+    """How many of the new messages each author (id → how many they are sending now) may still
+    send this minute. If the cache is unreachable, all of them: chat keeps working."""
+    window = int(timezone.now().timestamp() // 60)
+    keys = {author_id: f"chat-rate:{author_id}:{window}" for author_id in wanted}
+    try:
+        counts = _add_to_counters({keys[author]: count for author, count in wanted.items()})
+    except Exception:
+        logger.warning("chat rate limit skipped: the cache is unreachable", exc_info=True)
+        return dict(wanted)
+    limit = messages_per_minute()
+    return {
+        author: max(0, min(count, limit - (counts[keys[author]] - count)))
+        for author, count in wanted.items()
+    }
+
+
+def _add_to_counters(deltas: dict[str, int]) -> dict[str, int]:
+    """Add each delta to its counter (made at 0 when missing); the new values."""
+    cache = caches["default"]  # the backend itself: `django.core.cache.cache` is a proxy
+    if isinstance(cache, RedisCache):
+        # One pipeline instead of two commands per author: the database thread that runs
+        # chat batches waits for every round trip. Keys and integer values are stored as
+        # RedisCache stores them, so cache.get/incr still read these counters.
+        client = cache._cache.get_client(write=True)
+        pipeline = client.pipeline(transaction=False)
+        for key, delta in deltas.items():
+            full_key = cache.make_and_validate_key(key)
+            pipeline.incrby(full_key, delta)
+            pipeline.expire(full_key, COUNTER_SECONDS, nx=True)
+        results = pipeline.execute()
+        return {key: int(results[2 * index]) for index, key in enumerate(deltas)}
+    counts: dict[str, int] = {}
+    for key, delta in deltas.items():
+        cache.add(key, 0, timeout=COUNTER_SECONDS)
+        try:
+            counts[key] = cache.incr(key, delta)
+        except ValueError:  # expired between add and incr
+            cache.set(key, delta, timeout=COUNTER_SECONDS)
+            counts[key] = delta
+    return counts
