@@ -199,9 +199,12 @@ async def connect(user: Any) -> tuple[Connection, Socket]:
     return connection, socket
 
 
-async def settle() -> None:
-    for _ in range(5):
-        await asyncio.sleep(0.01)
+async def settle(until: Callable[[], bool] = lambda: False, timeout: float = 2.0) -> None:
+    """Let pushes travel (through Redis in CI): until `until()` holds, at most `timeout`."""
+    for _ in range(int(timeout / 0.02)):
+        if until():
+            return
+        await asyncio.sleep(0.02)
 
 
 @pytestmark_db
@@ -214,11 +217,11 @@ async def test_a_held_up_socket_delays_only_its_own_pushes_and_keeps_their_order
         stuck_socket.open.clear()
         for n in range(1, 4):
             await push("probe:direct", "probe.note", {"n": n})
-        await settle()
+        await settle(lambda: len(fine_socket.notes()) == 3)
         assert fine_socket.notes() == [1, 2, 3]
         assert stuck_socket.notes() == []
         stuck_socket.open.set()
-        await settle()
+        await settle(lambda: len(stuck_socket.notes()) == 3)
         assert stuck_socket.notes() == [1, 2, 3]
     finally:
         await stuck.shutdown()
@@ -238,7 +241,7 @@ async def test_a_client_too_far_behind_is_closed_to_resume_later(
         socket.open.clear()
         for n in range(6):
             await push("probe:direct", "probe.note", {"n": n})
-        await settle()
+        await settle(lambda: socket.closed_with is not None)
         assert socket.closed_with == 1013
     finally:
         socket.open.set()
@@ -255,8 +258,8 @@ async def test_an_abandoned_connection_leaves_the_hub(
     discards = count_calls(monkeypatch, channel_layer, "group_discard")
     connection, socket = await connect(student)
     connection.abandon()  # as when the server cancels the consumer's task
-    await settle()
+    await settle(lambda: len(discards) == 2)
     assert {group for group, _channel in discards} == {"t.probe.direct", f"t.user.{student.pk}"}
     await push("probe:direct", "probe.note", {"n": 1})
-    await settle()
+    await settle(timeout=0.3)
     assert socket.notes() == []

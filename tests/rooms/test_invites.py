@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from rooms import services
 from rooms.errors import RoomError
@@ -18,7 +21,11 @@ from scheduling.services.booking import booking_create
 from tests.realtime.conftest import OpenWs, joined_user
 from tests.rooms.conftest import make_contact, make_room, next_of
 
-NOT_ALLOWED = "You can invite people who have a conversation with you, and verified professionals."
+# The refusal as the site's default language (French) words it.
+with translation.override(settings.LANGUAGE_CODE):
+    NOT_ALLOWED = str(
+        _("You can invite people who have a conversation with you, and verified professionals.")
+    )
 
 
 def refusal(host: Any, room: Any, user_id: int) -> RoomError:
