@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
-from realtime.hub import EVICT_MESSAGE, PUSH_MESSAGE, send_to_address
+from realtime.hub import EVICT_MESSAGE, PUSH_MESSAGE, publish, send_to_address
 from realtime.schemas import RESERVED_TYPES, Payload, encode_push
 from realtime.topics import Topic
 
@@ -69,17 +68,14 @@ def _log_failure(future: concurrent.futures.Future[None]) -> None:
 
 
 def _group_send_now(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
     loop = _server_loop()
     if loop is None:
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(publish)(group, message)
         return
     # In the server, hand the publish to the event loop and return: the database thread (one
     # per process) is the bottleneck of chat, and waiting for Redis there held up every
     # other connection's writes. Publishes start in the order they are handed over.
-    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+    future = asyncio.run_coroutine_threadsafe(publish(group, message), loop)
     future.add_done_callback(_log_failure)
 
 
@@ -135,9 +131,7 @@ async def push(
     Raises like push_on_commit; channel-layer errors propagate to the caller.
     """
     parsed, message = _push_message(topic, event_type, data, seq)
-    layer = get_channel_layer()
-    if layer is not None:
-        await layer.group_send(parsed.group, message)
+    await publish(parsed.group, message)
 
 
 async def push_to_channel(
@@ -163,6 +157,4 @@ async def evict_channel(
 async def evict(topic: str, *, user_id: int | None = None, reason: str = "") -> None:
     """Async variant of evict_on_commit: evicts now."""
     parsed, message = _evict_message(topic, user_id, reason)
-    layer = get_channel_layer()
-    if layer is not None:
-        await layer.group_send(parsed.group, message)
+    await publish(parsed.group, message)

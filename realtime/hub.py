@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 PUSH_MESSAGE = "gateway.push"
 EVICT_MESSAGE = "gateway.evict"
 ADDRESS_SEPARATOR = "#"
+# The hub channel that published a group message: that hub delivered it locally already.
+ORIGIN_KEY = "origin"
 # The connection id a direct message is for, in the channel-layer message.
 TO_KEY = "to"
 
@@ -138,6 +140,8 @@ class Hub:
     async def _read(self, channel: str) -> None:
         while True:
             message = await self.layer.receive(channel)
+            if message.get(ORIGIN_KEY) == channel:
+                continue  # our own publish, delivered here when it was sent
             try:
                 self.dispatch(message)
             except Exception:
@@ -157,6 +161,14 @@ class Hub:
             return
         for connection in tuple(entry.members):  # delivering may make one leave the topic
             connection.deliver(message)
+
+    async def publish(self, group: str, message: dict[str, Any]) -> None:
+        """Send a group message: to this process's members at once, then through the layer
+        to the other processes (this hub skips its own copy when it comes back)."""
+        if self._channel is not None:
+            self.dispatch(message)
+            message = {**message, ORIGIN_KEY: self._channel}
+        await self.layer.group_send(group, message)
 
     async def send_direct(self, address: str, message: dict[str, Any]) -> None:
         """Send a message to one connection by its address."""
@@ -209,3 +221,15 @@ async def send_to_address(address: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:
         await layer.send(channel, {**message, TO_KEY: connection_id})
+
+
+async def publish(group: str, message: dict[str, Any]) -> None:
+    """Send a group message from any event loop: through this loop's hub when it has one (its
+    local members get it without a round trip through Redis), else through the layer."""
+    hub = local_hub(create=False)
+    if hub is not None:
+        await hub.publish(group, message)
+        return
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(group, message)

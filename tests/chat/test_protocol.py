@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chat import services
 from chat.models import Membership, Message
+from realtime.hub import Hub
 from tests.chat.conftest import empty_conversation, open_conversation
 from tests.realtime.conftest import OpenWs, WsClient, error_code, joined_user
 
@@ -334,8 +335,9 @@ async def test_removed_member_is_refused(open_ws: OpenWs, student: Any, professi
 async def test_a_failing_channel_layer_loses_nothing_acknowledged(
     open_ws: OpenWs, channel_layer: Any, student: Any, professional: Any, dm, monkeypatch: Any
 ) -> None:
-    """The push fails after commit (Redis down): the sender is still answered with the stored
-    message, and the other side recovers it by joining again with its last seq."""
+    """The push fails after commit (Redis down, the other side on another process): the
+    sender is still answered with the stored message, and the other side recovers it by
+    joining again with its last seq."""
     alice = await joined_user(open_ws, student)
     bob = await joined_user(open_ws, professional)
     await alice.request("join", dm.topic)
@@ -344,7 +346,9 @@ async def test_a_failing_channel_layer_loses_nothing_acknowledged(
     async def unreachable(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(channel_layer, "group_send", unreachable)
+    # Both sides are in this process here, and the hub hands local members their pushes
+    # before publishing: publishing as a whole has to fail to lose the push.
+    monkeypatch.setattr(Hub, "publish", unreachable)
     reply = await send(alice, dm.topic, "while Redis is down", "down-1")
     assert reply["ok"], reply
     assert await bob.silent()

@@ -263,3 +263,28 @@ async def test_an_abandoned_connection_leaves_the_hub(
     await push("probe:direct", "probe.note", {"n": 1})
     await settle(timeout=0.3)
     assert socket.notes() == []
+
+
+@pytestmark_db
+async def test_a_push_reaches_local_members_at_once_and_once_only(
+    open_ws: OpenWs,
+    channel_layer: Any,
+    probe: ProbeHandler,
+    monkeypatch: pytest.MonkeyPatch,
+    student: Any,
+) -> None:
+    client = await joined_user(open_ws, student)
+    assert (await client.request("join", "probe:local"))["ok"]
+    sent = count_calls(monkeypatch, channel_layer, "group_send")
+    await push("probe:local", "probe.note", {"n": 1})
+    assert (await client.push())["data"] == {"n": 1}
+    assert await client.silent(0.5)  # the copy that comes back through the layer is skipped
+    assert [group for group, _message in sent] == ["t.probe.local"]  # other processes' copy
+
+    async def unreachable(*args: Any) -> None:
+        raise ConnectionError("the layer is down")
+
+    monkeypatch.setattr(channel_layer, "group_send", unreachable)
+    with pytest.raises(ConnectionError):
+        await push("probe:local", "probe.note", {"n": 2})
+    assert (await client.push())["data"] == {"n": 2}  # local members got it all the same
