@@ -119,7 +119,11 @@ class Connection:
         self._seq_floor: dict[str, int] = {}
         # Joined topics whose group pushes this connection does not hear (Context.set_listening).
         self._not_listening: set[str] = set()
-        self._keepalive: asyncio.Task[None] | None = None
+        # A timer, not a task: it wakes up only to ping or to close, and costs far less memory
+        # per idle connection than a task sleeping in a loop.
+        self._keepalive: asyncio.TimerHandle | None = None
+        self._next_ping = 0.0
+        self._pinger: asyncio.Task[None] | None = None
         # Not None while pushes must wait their turn: during the answer to a client frame (its
         # reply goes first, as a join's history must precede live pushes) or while a push is
         # held up by the socket. Whoever set it relays what gathers here, in order.
@@ -145,7 +149,8 @@ class Connection:
             await self._open()
         finally:
             await self._work_off_outbox()
-        self._keepalive = asyncio.create_task(self._keep_alive())
+        self._next_ping = time.monotonic() + self._ping_interval
+        self._arm_keepalive()
 
     async def _open(self) -> None:
         self.ctx.channel_name = await self._hub.attach(self)
@@ -175,8 +180,7 @@ class Connection:
         self._closing = True
         if self._keepalive is not None:
             self._keepalive.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._keepalive
+            self._keepalive = None
         for topic in list(self.ctx._joined.values()):
             await self._drop(topic, "disconnect")
         for handler in registered_handlers():
@@ -199,24 +203,29 @@ class Connection:
         if not self._closing:
             await self._send_text(text)
 
-    async def _keep_alive(self) -> None:
+    def _arm_keepalive(self) -> None:
+        wake_at = min(self._next_ping, self._last_activity + self._idle_timeout)
+        delay = max(0.0, wake_at - time.monotonic())
+        self._keepalive = asyncio.get_running_loop().call_later(delay, self._on_keepalive)
+
+    def _on_keepalive(self) -> None:
+        """Close a connection silent past the idle timeout; ping on schedule; re-arm."""
+        self._keepalive = None
+        if self._closing:
+            return
         try:
-            next_ping = time.monotonic() + self._ping_interval
-            while not self._closing:
-                now = time.monotonic()
-                idle_deadline = self._last_activity + self._idle_timeout
-                if now >= idle_deadline:
-                    logger.info("%r: idle for %.1f s, closing", self, now - self._last_activity)
-                    await self.close(CloseCode.IDLE_TIMEOUT)
-                    return
-                if now >= next_ping:
-                    ping = Ping(data=PingData(ts=int(time.time() * 1000)))
-                    await self._send(ping.model_dump_json())
-                    next_ping = now + self._ping_interval
-                    continue
-                await asyncio.sleep(min(next_ping, idle_deadline) - now)
+            now = time.monotonic()
+            if now >= self._last_activity + self._idle_timeout:
+                logger.info("%r: idle for %.1f s, closing", self, now - self._last_activity)
+                self._closer = run_eagerly(self.close(CloseCode.IDLE_TIMEOUT))
+                return
+            if now >= self._next_ping:
+                ping = Ping(data=PingData(ts=int(time.time() * 1000)))
+                self._pinger = run_eagerly(self._send(ping.model_dump_json()))
+                self._next_ping = now + self._ping_interval
         except Exception:
             logger.exception("%r: keep-alive failed", self)
+        self._arm_keepalive()
 
     # --- client frames ------------------------------------------------------------------------
 
