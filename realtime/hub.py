@@ -12,7 +12,6 @@ connection id, or straight to the connection when it lives in this process.
 """
 
 import asyncio
-import contextlib
 import logging
 import weakref
 from dataclasses import dataclass, field
@@ -172,9 +171,7 @@ class Hub:
 
     async def send_direct(self, address: str, message: dict[str, Any]) -> None:
         """Send a message to one connection by its address."""
-        channel, _, connection_id = address.rpartition(ADDRESS_SEPARATOR)
-        if not channel:
-            raise ValueError(f"{address!r} is not a connection address")
+        channel, connection_id = _split_address(address)
         if channel == self._channel:
             connection = self._connections.get(connection_id)
             if connection is not None:
@@ -182,13 +179,13 @@ class Hub:
             return
         await self.layer.send(channel, {**message, TO_KEY: connection_id})
 
-    async def close(self) -> None:
-        """Stop the reader (tests)."""
-        reader, self._reader, self._channel = self._reader, None, None
-        if reader is not None:
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+
+def _split_address(address: str) -> tuple[str, str]:
+    """A connection address's hub channel and connection id."""
+    channel, _, connection_id = address.rpartition(ADDRESS_SEPARATOR)
+    if not channel:
+        raise ValueError(f"{address!r} is not a connection address")
+    return channel, connection_id
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
@@ -215,9 +212,7 @@ async def send_to_address(address: str, message: dict[str, Any]) -> None:
     if hub is not None:
         await hub.send_direct(address, message)
         return
-    channel, _, connection_id = address.rpartition(ADDRESS_SEPARATOR)
-    if not channel:
-        raise ValueError(f"{address!r} is not a connection address")
+    channel, connection_id = _split_address(address)
     layer = get_channel_layer()
     if layer is not None:
         await layer.send(channel, {**message, TO_KEY: connection_id})
