@@ -7,8 +7,6 @@ and registers an access function in `chat.access`; the frames come with it.
 
 from typing import Any
 
-from channels.db import database_sync_to_async
-
 from chat import actions
 from chat.payloads import author_payload
 from chat.presence import presence_connected, presence_disconnected
@@ -16,6 +14,7 @@ from chat.schemas import ChatJoin, MessageDelete, MessageEdit, MessageSend, Read
 from chat.writer import writer
 from realtime.broadcast import push
 from realtime.context import Context
+from realtime.db import database_sync_to_async
 from realtime.errors import GatewayError
 from realtime.registry import JoinResult, TopicHandler, frame, topic_handler
 from realtime.schemas import Payload

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from chat.presence_store import (
@@ -33,6 +32,7 @@ from chat.selectors import conversation_partner_ids
 from profiles.handlers import user_topic
 from realtime.broadcast import push
 from realtime.context import Context
+from realtime.db import database_sync_to_async
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ import asyncio
 import logging
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from chat.schemas import ChatJoin, Typing
 from profiles.models import User
 from realtime.broadcast import push, push_to_channel
 from realtime.context import Context
+from realtime.db import database_sync_to_async
 from realtime.errors import GatewayError
 from realtime.ratelimit import FrameRateLimiter, Verdict
 from realtime.registry import JoinResult, LeaveReason, frame, topic_handler
