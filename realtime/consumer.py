@@ -70,7 +70,8 @@ class GatewayConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await handler(message)
 
     async def _send_text(self, text: str) -> None:
-        await self.send(text_data=text)
+        # Straight to the server: this runs once per push per socket.
+        await self.base_send({"type": "websocket.send", "text": text})
 
     async def _close(self, code: int) -> None:
         await self.close(code=int(code))

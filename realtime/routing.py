@@ -1,14 +1,11 @@
-"""The WebSocket application: origin check → session → ticket/auth check → the gateway."""
+"""The WebSocket application: origin check → ticket or session auth → the gateway."""
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.urls import path
 
-from realtime.auth import OriginGuard, TicketAuthMiddleware
+from realtime.auth import GatewayAuthMiddleware, OriginGuard
 from realtime.consumer import GatewayConsumer
 
 websocket_application = OriginGuard(
-    AuthMiddlewareStack(
-        TicketAuthMiddleware(URLRouter([path("ws/", GatewayConsumer.as_asgi())])),
-    )
+    GatewayAuthMiddleware(URLRouter([path("ws/", GatewayConsumer.as_asgi())]))
 )

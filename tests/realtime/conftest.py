@@ -126,6 +126,7 @@ async def open_ws(channel_layer: Any, thread_connections_closed: None) -> AsyncI
         *,
         query: str = "",
         cookie_user: Any = None,
+        cookie_header: str | None = None,
         origin: str | None = None,
         path: str = "/ws/",
     ) -> WsClient:
@@ -136,6 +137,8 @@ async def open_ws(channel_layer: Any, thread_connections_closed: None) -> AsyncI
         if cookie_user is not None:
             cookie = await sync_to_async(session_cookie)(cookie_user)
             headers.append((b"cookie", cookie.encode()))
+        if cookie_header is not None:
+            headers.append((b"cookie", cookie_header.encode()))
         if origin is not None:
             headers.append((b"origin", origin.encode()))
         target = f"{path}?{query}" if query else path

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from realtime.models import WsTicket
 from realtime.tickets import ticket_issue
-from tests.realtime.conftest import OpenWs, joined_user
+from tests.realtime.conftest import OpenWs, joined_user, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,6 +82,15 @@ async def test_inactive_user_with_a_session_is_4401(open_ws: OpenWs, student) ->
     student.is_active = False
     await student.asave(update_fields=["is_active"])
     client = await open_ws(cookie_user=student)
+    assert await client.closed_with() == 4401
+
+
+async def test_a_session_from_before_a_password_change_is_4401(open_ws: OpenWs, student) -> None:
+    """Changing the password signs the user out everywhere, sockets included."""
+    cookie = await sync_to_async(session_cookie)(student)
+    student.set_password("a-new-password-for-this-test")
+    await student.asave(update_fields=["password"])
+    client = await open_ws(cookie_header=cookie)
     assert await client.closed_with() == 4401
 
 
