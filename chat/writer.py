@@ -1,10 +1,12 @@
-"""The per-process writer of chat messages: `message.send` frames that arrive within a few
-milliseconds are stored together, in one thread hop and one transaction (`chat.sending`).
+"""The per-process writer of chat messages: `message.send` frames that arrive together are
+stored together, in one thread hop and one transaction (`chat.sending`).
 
 Under load the one database thread of the process is the bottleneck; committing a batch costs
 about as much as committing one message, so frames that queue while a batch commits go out in
-the next one. Each sender's reply is answered only after the commit that stored its message,
-and the pushes go out on that commit.
+the next one. An idle writer does not wait for company (CHAT_SEND_BATCH_WINDOW_MS defaults to
+0): at a quiet moment a message is written at once, and under load batches form by themselves.
+Each sender's reply is answered only after the commit that stored its message, and the
+pushes go out on that commit.
 """
 
 import asyncio
@@ -13,11 +15,11 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from chat import actions
 from profiles.models import User
+from realtime.db import database_sync_to_async
 from realtime.topics import Topic
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ class MessageWriter:
         return await pending.future
 
     async def _drain(self) -> None:
-        # Wait the window once when idle; while a batch commits, the next one fills by itself.
+        # Wait the window (if any) once when idle; while a batch commits, the next one fills.
         if self.window > 0:
             await asyncio.sleep(self.window)
         while self._pending:
@@ -84,7 +86,7 @@ def writer() -> MessageWriter:
     found = _writers.get(loop)
     if found is None:
         found = MessageWriter(
-            window=float(getattr(settings, "CHAT_SEND_BATCH_WINDOW_MS", 2)) / 1000,
+            window=float(getattr(settings, "CHAT_SEND_BATCH_WINDOW_MS", 0)) / 1000,
             max_batch=int(getattr(settings, "CHAT_SEND_BATCH_MAX", 100)),
         )
         _writers[loop] = found
