@@ -1,17 +1,19 @@
 """Signalling relay: Backstage's `room:` relay against a bare `websockets` relay, same run.
 
-    .venv/bin/python bench/signalling.py [--peers 50] [--per-room 5] [--rate 10] [--duration 10]
-                                         [--chat-rate 0] [--pairs 5] [--skip-baseline]
+    .venv/bin/python bench/signalling.py [--server daphne|uvicorn] [--peers 50] [--per-room 5]
+        [--rate 10] [--duration 10] [--chat-rate 0] [--pairs 5] [--skip-baseline]
 
 50 peers in rooms of 5 (a host and four students: the mesh holds 6) join through a live
-daphne, then each sends `--rate` signal frames a second to the others of its room, round robin:
-offers and answers (~2.5 KB SDP, receive-only so the audience may send them) and candidates
-(~150 B), as a mesh negotiates. Each frame carries its send time; the receiver, in this same
-process (one clock), records the relay latency. Then a bare relay (a `websockets` server in its
-own process, the same frames, a dict of peer id → socket, no checks) runs the same load. The
-ratio ours/bare is printed. `--chat-rate N` adds N chat messages a second in the rooms' chats
-on the same daphne process (the "under chat load" figure). Finally `--pairs` aiortc pairs
-connect through the server: time from `join` to `connected` on the joining side.
+server (daphne, the Procfile default, or uvicorn), then each sends `--rate` signal frames a
+second to the others of its room, round robin: offers and answers (~2.5 KB SDP, receive-only
+so the audience may send them) and candidates (~150 B), as a mesh negotiates. Each frame
+carries its send time; the receiver, in this same process (one clock), records the relay
+latency. The peers use bench/wsclient.py, a minimal client: the `websockets` client's own cost
+per frame had been most of the bare relay's figure. Then a bare relay (a `websockets` server
+in its own process, the same frames, a dict of peer id → socket, no checks) runs the same
+load. The ratio ours/bare is printed. `--chat-rate N` adds N chat messages a second in the
+rooms' chats on the same server process (the "under chat load" figure). Finally `--pairs`
+aiortc pairs connect through the server: time from `join` to `connected` on the joining side.
 
 Uses PostgreSQL when DATABASE_URL points at one (a scratch database `<name>_bench_signalling`
 is created beside it and dropped afterwards), otherwise a temporary SQLite file; Redis when
@@ -44,6 +46,14 @@ sys.path.insert(0, str(ROOT))
 from bench.scratch_db import scratch_database  # noqa: E402
 
 SDP_LINES = 60  # ~2.5 KB: an audio+video+data offer of one browser
+APP = "config.asgi:application"
+SERVE = {
+    "daphne": lambda port: ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP],
+    "uvicorn": lambda port: [
+        *("-m", "uvicorn", APP, "--host", "127.0.0.1", "--port", str(port)),
+        *("--log-level", "warning", "--ws-per-message-deflate", "false"),
+    ],
+}
 
 
 def configure() -> argparse.Namespace:
@@ -55,6 +65,9 @@ def configure() -> argparse.Namespace:
     parser.add_argument("--chat-rate", type=float, default=0.0, help="chat messages a second")
     parser.add_argument("--pairs", type=int, default=5, help="aiortc pairs to time")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--server", choices=["daphne", "uvicorn"], default="daphne", help="serves Backstage"
+    )
     parser.add_argument("--serve-bare", type=int, default=0, help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -138,7 +151,7 @@ def _sdp_body() -> str:
 SDP_BODY = _sdp_body()
 # The send time travels in the SDP (an `a=x-sent:` line) or the candidate's usernameFragment;
 # the reader finds it in the raw text, so the clients spend little CPU per frame.
-STAMP = re.compile(r'a=x-sent:(\d+)|"usernameFragment": ?"(\d+)"')
+STAMP = re.compile(rb'a=x-sent:(\d+)|"usernameFragment": ?"(\d+)"')
 
 
 def fake_sdp(stamp: int) -> str:
@@ -149,8 +162,8 @@ def fake_sdp(stamp: int) -> str:
 
 @dataclass
 class Peer:
-    ws: Any
     topic: str
+    ws: Any = None  # a bench.wsclient.Client, once connected
     peer_id: str = ""
     room_peers: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
@@ -162,33 +175,31 @@ class Peer:
 
     async def send(self, frame_type: str, data: dict[str, Any]) -> str:
         ref = f"r{next(self.refs)}"
-        await self.ws.send(
+        self.ws.send_text(
             json.dumps({"type": frame_type, "topic": self.topic, "ref": ref, "data": data})
         )
         return ref
 
-    async def read(self) -> None:
-        with contextlib.suppress(Exception):
-            async for text in self.ws:
-                now = time.perf_counter_ns()
-                if text.startswith('{"type":"signal"') or text.startswith('{"type": "signal"'):
-                    self.received += 1
-                    found = STAMP.search(text)
-                    if found:
-                        self.latencies.append((now - int(found[1] or found[2])) / 1e6)
-                    continue
-                message = json.loads(text)
-                kind = message["type"]
-                if kind == "reply":
-                    if message["ref"] == "r0" and self.join_reply and not self.join_reply.done():
-                        self.join_reply.set_result(message)
-                        continue
-                    self.replies += 1
-                    if not message["ok"]:
-                        code = (message.get("error") or {}).get("code", "error")
-                        self.errors[code] = self.errors.get(code, 0) + 1
-                elif kind == "ping":
-                    await self.ws.send(json.dumps({"type": "pong"}))
+    def on_text(self, text: bytes) -> None:
+        """Each text frame, from the client's transport callback (bench/wsclient.py answers
+        pings itself)."""
+        now = time.perf_counter_ns()
+        if text.startswith((b'{"type":"signal"', b'{"type": "signal"')):
+            self.received += 1
+            found = STAMP.search(text)
+            if found:
+                self.latencies.append((now - int(found[1] or found[2])) / 1e6)
+            return
+        message = json.loads(text)
+        if message["type"] != "reply":
+            return
+        if message["ref"] == "r0" and self.join_reply and not self.join_reply.done():
+            self.join_reply.set_result(message)
+            return
+        self.replies += 1
+        if not message["ok"]:
+            code = (message.get("error") or {}).get("code", "error")
+            self.errors[code] = self.errors.get(code, 0) + 1
 
 
 async def signal_loop(peer: Peer, rate: float, duration: float) -> int:
@@ -245,17 +256,14 @@ def percentile(values: list[float], q: float) -> float:
 async def run_load(
     urls: list[str], topics: list[str], args: argparse.Namespace, *, bare: bool
 ) -> dict[str, Any]:
-    from websockets.asyncio.client import connect
+    from bench.wsclient import connect
 
     peers: list[Peer] = []
     for url, topic in zip(urls, topics, strict=True):
-        ws = await connect(url, max_size=2**20)
-        if not bare:
-            json.loads(await ws.recv())  # `joined` of the user topic
-        peer = Peer(ws=ws, topic=topic)
+        peer = Peer(topic=topic)
         peer.join_reply = asyncio.get_running_loop().create_future()
+        peer.ws = await connect(url, peer.on_text)  # the `joined` push of the user topic is ignored
         peers.append(peer)
-    readers = [asyncio.create_task(peer.read()) for peer in peers]
     for peer in peers:
         await peer.send("join", {})
         assert peer.join_reply is not None
@@ -280,9 +288,7 @@ async def run_load(
     while sum(p.received for p in peers) < expected and time.perf_counter() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     for peer in peers:
-        await peer.ws.close()
-    for reader in readers:
-        reader.cancel()
+        peer.ws.close()
     latencies = [value for peer in peers for value in peer.latencies]
     errors: dict[str, int] = {}
     for peer in peers:
@@ -406,7 +412,7 @@ def main() -> None:
     try:
         peers, pairs = prepare(args)
         port = free_port()
-        log = logs / f"bench-signalling-daphne-{port}.log"
+        log = logs / f"bench-signalling-{args.server}-{port}.log"
         env = {
             **os.environ,
             "DEBUG": "true",
@@ -422,30 +428,24 @@ def main() -> None:
             "CHAT_MESSAGES_PER_MINUTE": "1000000",
         }
         with log.open("wb") as out:
-            daphne = subprocess.Popen(
+            server = subprocess.Popen(
                 [
                     sys.executable,
-                    # BENCH_PROFILE=<file>: profile the server (daphne) for a look inside.
+                    # BENCH_PROFILE=<file>: profile the server for a look inside.
                     *(
                         ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
                         if os.environ.get("BENCH_PROFILE")
                         else []
                     ),
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "config.asgi:application",
+                    *SERVE[args.server](port),
                 ],
                 cwd=ROOT,
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        processes.append(daphne)
-        wait_listening(port, daphne, log)
+        processes.append(server)
+        wait_listening(port, server, log)
         ws_url = f"ws://127.0.0.1:{port}/ws/"
         layer = "redis" if os.environ.get("REDIS_URL") else "in-memory"
         database = "postgresql" if scratch.is_postgres else "sqlite"
@@ -453,7 +453,7 @@ def main() -> None:
             print(f"load average before: {loadavg.read().strip()}")
         print(
             f"{len(peers)} peers in rooms of {args.per_room}, {args.rate:g} signals/s each, "
-            f"{args.duration:g} s; database {database}, layer and cache {layer}; "
+            f"{args.duration:g} s; {args.server}, database {database}, layer and cache {layer}; "
             f"chat load {args.chat_rate:g} msg/s"
         )
         urls = [f"{ws_url}?ticket={ticket}" for ticket in tickets([uid for uid, _ in peers])]
@@ -490,7 +490,7 @@ def main() -> None:
             print(f"load average after: {loadavg.read().strip()}")
     finally:
         for process in processes:
-            process.send_signal(signal.SIGINT)  # lets a profiled daphne write its profile
+            process.send_signal(signal.SIGINT)  # lets a profiled server write its profile
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
             if process.poll() is None:
