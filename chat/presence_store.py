@@ -7,7 +7,7 @@ refreshes it (see `chat.presence`), so counts left behind by a process that died
 import logging
 from collections.abc import Iterable
 
-from django.core.cache import cache
+from config.cache import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +26,13 @@ def _shown_key(user_id: int) -> str:
 def presence_add(*, user_id: int) -> int:
     """One more open connection for the user; returns the new count."""
     key = _count_key(user_id)
-    cache.add(key, 0, timeout=PRESENCE_TTL)
+    shared_cache().add(key, 0, timeout=PRESENCE_TTL)
     try:
-        count = int(cache.incr(key))
+        count = int(shared_cache().incr(key))
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=PRESENCE_TTL)
+        shared_cache().set(key, 1, timeout=PRESENCE_TTL)
         count = 1
-    cache.touch(key, PRESENCE_TTL)
+    shared_cache().touch(key, PRESENCE_TTL)
     return count
 
 
@@ -40,18 +40,18 @@ def presence_remove(*, user_id: int) -> int:
     """One connection fewer; returns the new count (0 when the key had expired)."""
     key = _count_key(user_id)
     try:
-        count = int(cache.decr(key))
+        count = int(shared_cache().decr(key))
     except ValueError:
         return 0
     if count <= 0:
-        cache.delete(key)  # never negative, even after an expiry and a re-add
+        shared_cache().delete(key)  # never negative, even after an expiry and a re-add
         return 0
     return count
 
 
 def presence_refresh(*, user_id: int) -> None:
     """Keep the user's count alive; re-add this connection if the key is gone (Redis lost it)."""
-    if not cache.touch(_count_key(user_id), PRESENCE_TTL):
+    if not shared_cache().touch(_count_key(user_id), PRESENCE_TTL):
         presence_add(user_id=user_id)
 
 
@@ -62,7 +62,7 @@ def online_user_ids(user_ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     try:
-        counts = cache.get_many([_count_key(uid) for uid in ids])
+        counts = shared_cache().get_many([_count_key(uid) for uid in ids])
     except Exception:
         logger.warning("presence unknown: the cache is unreachable", exc_info=True)
         return set()
@@ -72,7 +72,7 @@ def online_user_ids(user_ids: Iterable[int]) -> set[int]:
 def presence_should_announce(*, user_id: int, online: bool) -> bool:
     """Record `online` as what partners know; False when they already know it."""
     key = _shown_key(user_id)
-    if cache.get(key) == online:
+    if shared_cache().get(key) == online:
         return False
-    cache.set(key, online, timeout=None)
+    shared_cache().set(key, online, timeout=None)
     return True

@@ -2,11 +2,11 @@
 
 import logging
 
-from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 from chat.services import messages_per_minute
+from config.cache import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def rate_allowances(wanted: dict[int, int]) -> dict[int, int]:
 
 def _add_to_counters(deltas: dict[str, int]) -> dict[str, int]:
     """Add each delta to its counter (made at 0 when missing); the new values."""
-    cache = caches["default"]  # the backend itself: `django.core.cache.cache` is a proxy
+    cache = shared_cache()  # the backend itself: `django.core.cache.cache` is a proxy
     if isinstance(cache, RedisCache):
         # One pipeline instead of two commands per author: the database thread that runs
         # chat batches waits for every round trip. Keys and integer values are stored as
