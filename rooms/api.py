@@ -132,3 +132,16 @@ class RoomEndView(APIView):
         except RoomError as exc:
             raise api_error(exc) from None
         return Response(room_payload(ended))
+
+
+class RoomInvitationDismissView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, room_id: int) -> Response:
+        """The invited user closes the invitation's notice; it no longer shows on their pages."""
+        try:
+            services.room_invite_dismiss(user=request_user(request), room_id=room_id)
+        except RoomError as exc:
+            raise api_error(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

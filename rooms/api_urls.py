@@ -10,4 +10,9 @@ urlpatterns = [
     path("rooms/<int:room_id>/", api.RoomDetailView.as_view(), name="room"),
     path("rooms/<int:room_id>/invites/", api.RoomInviteView.as_view(), name="invites"),
     path("rooms/<int:room_id>/end/", api.RoomEndView.as_view(), name="end"),
+    path(
+        "rooms/<int:room_id>/invitation/dismiss/",
+        api.RoomInvitationDismissView.as_view(),
+        name="invitation-dismiss",
+    ),
 ]

@@ -89,6 +89,8 @@ class RoomInvite(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_invites"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the guest closed the invitation's notice: it is no longer shown on every page.
+    dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="room_invite_once")]

@@ -26,6 +26,7 @@ from rooms.peercache import peer_cache_get_many
 LIST_MAX = 100
 # The invite panel lists a host's contacts; a host with more finds the rest through the API.
 INVITE_CANDIDATES_MAX = 200
+INVITATION_NOTICES_MAX = 5
 
 
 def room_list(*, user: User, status: str | None) -> QuerySet[Room]:
@@ -138,4 +139,21 @@ def rooms_invited_among(*, user: User, room_ids: list[int]) -> set[int]:
     """Which of these rooms `user` was invited to (the list marks them)."""
     return set(
         RoomInvite.objects.filter(user=user, room_id__in=room_ids).values_list("room_id", flat=True)
+    )
+
+
+def invitations_to_show(*, user: User) -> list[RoomInvite]:
+    """The user's invitations still worth a notice on every page, newest first (at most
+    INVITATION_NOTICES_MAX): the room has not ended, the guest has not been in it, and has not
+    dismissed the notice. An invitation that arrived while the guest was offline shows here."""
+    been_in = RoomParticipant.objects.filter(user=user).values("room_id")
+    return list(
+        RoomInvite.objects.filter(
+            user=user,
+            dismissed_at__isnull=True,
+            room__status__in=[RoomStatus.SCHEDULED, RoomStatus.LIVE],
+        )
+        .exclude(room_id__in=been_in)
+        .select_related("room__host")
+        .order_by("-created_at", "-pk")[:INVITATION_NOTICES_MAX]
     )

@@ -2,7 +2,7 @@
 and host controls (join, leave, lobby, stage, mute, remove), and the Q&A queue (hands,
 questions, votes). Plain synchronous functions for REST, the topic handler and tests."""
 
-from rooms.services.invites import room_invite, user_may_be_invited
+from rooms.services.invites import room_invite, room_invite_dismiss, user_may_be_invited
 from rooms.services.lifecycle import room_conversation, room_create, room_end
 from rooms.services.presence import (
     JoinOutcome,
@@ -30,6 +30,7 @@ __all__ = [
     "room_create",
     "room_end",
     "room_invite",
+    "room_invite_dismiss",
     "stage_set",
     "user_may_be_invited",
 ]

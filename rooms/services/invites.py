@@ -4,6 +4,7 @@ opened with a contact request), or verified professionals. A booked slot's stude
 invitation: the room lets them in through their booking (rooms.access)."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.payloads import author_payload
@@ -61,3 +62,14 @@ def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, 
                 {"room": room_payload(room), "by": author_payload(host)},
             )
     return invite, created
+
+
+def room_invite_dismiss(*, user: User, room_id: int) -> None:
+    """The guest closes the notice of their invitation to a room: no page shows it again (the
+    invitation itself stays, and the room list still marks it). Closing it twice is fine.
+    Raises RoomError `not_found` when the user has no invitation to that room."""
+    updated = RoomInvite.objects.filter(user=user, room_id=room_id).update(
+        dismissed_at=timezone.now()
+    )
+    if not updated:
+        raise RoomError("not_found", _("You have no invitation to this room."))

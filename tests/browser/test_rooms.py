@@ -3,7 +3,8 @@ a live daphne: the host's video reaches the student; the student raises a hand, 
 it and brings the student on stage, and the student's camera reaches the host; a dropped
 connection rejoins and the videos come back; questions, votes, hands in order, the room's
 chat, removal and the end of the room; the lobby; a full room; audio only and a blocked
-camera; invitations from the page, and a camera or microphone turned off.
+camera; invitations from the page, one waiting for a guest who was away, and a camera or
+microphone turned off.
 ROOMS_SCREENSHOTS=<folder> saves screenshots at 390 and 1280 px, ROOMS_TIMINGS=1 prints how
 long the videos took."""
 
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from rooms.services import room_invite
 from tests.rooms.browser import (  # noqa: F401  (the fixtures: media_chromium, signed_in)
     SCREENSHOTS,
     contact_rows,
@@ -350,6 +352,35 @@ def test_invite_from_the_page_and_a_camera_turned_off(
     wait_playing(lea, ".room-tile--host video")
     expect(late_tile).to_have_attribute("data-camera", "on")
     assert tile.locator(".room-tile__placeholder").is_hidden()
+
+
+def test_an_invitation_made_while_away_waits_for_the_guest(
+    live_daphne: Any, transactional_db: None, make_user: Any, signed_in: Any
+) -> None:
+    base = live_daphne.http_url
+    pro = make_user(role="professional", display_name="Samir Haddad", verified=True)
+    student = make_user(role="student", display_name="Léa Janssens", birth_year=2009)
+    contact_rows(pro, student)
+    room = make_room(pro, title="Inside a bakery")
+    room_invite(host=pro, room_id=room.pk, user_id=student.pk)  # Léa is not online
+
+    lea = signed_in(base, student)
+    lea.goto(f"{base}/home/")
+    notice = lea.locator(".invite-notice")
+    expect(notice).to_contain_text("Samir Haddad invited you to the room “Inside a bakery”.")
+    assert notice.get_by_role("link", name="Go to the room").get_attribute("href") == (
+        f"/rooms/{room.pk}/"
+    )
+    shoot(lea, "room-invite-waiting")
+    # Dismissed with the keyboard: the server records it, so the next page does not show it.
+    notice.get_by_role("button", name="Dismiss the invitation to “Inside a bakery”").focus()
+    with lea.expect_response(lambda response: "/invitation/dismiss/" in response.url) as sent:
+        lea.keyboard.press("Enter")
+    assert sent.value.status == 204
+    expect(notice).to_have_count(0)
+    lea.reload()
+    lea.wait_for_selector("[data-room-invite-notices]", state="attached")
+    expect(lea.locator(".invite-notice")).to_have_count(0)
 
 
 # getUserMedia refusing the camera (NotFoundError) or everything (NotAllowedError), as a

@@ -3,6 +3,7 @@ bookings that need none, the host's invite panel, the guest's `room.invited` pus
 "You are invited" mark on /rooms/."""
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -196,3 +197,70 @@ def test_the_list_marks_invitations_and_every_page_listens_for_them(
     assert "data-room-invite-notices" in client.get("/home/").content.decode()
     client.logout()
     assert "data-room-invite-notices" not in client.get("/login/").content.decode()
+
+
+def _waiting(page: str) -> list[dict[str, Any]]:
+    """The invitations a page hands to rooms/static/rooms/invited.js."""
+    found = re.search(
+        r'<script id="room-invitations-waiting" type="application/json">(.*?)</script>', page
+    )
+    assert found, "the page carries no waiting invitations"
+    waiting: list[dict[str, Any]] = json.loads(found[1])
+    return waiting
+
+
+@pytest.mark.django_db
+def test_an_invitation_waits_on_every_page_until_followed_or_dismissed(
+    api_client: Any, client: Client, professional: Any, student: Any, make_user: Any
+) -> None:
+    """A guest who was away when invited finds the notice on the next page they open."""
+    first = make_room(professional, title="First", visibility=Visibility.INVITE)
+    second = make_room(professional, title="Second")
+    ended = make_room(professional, title="Ended")
+    make_contact(professional, student)
+    for room in (first, second, ended):
+        services.room_invite(host=professional, room_id=room.pk, user_id=student.pk)
+    services.room_end(user=professional, room_id=ended.pk)
+
+    page = english(client, student).get("/home/").content.decode()
+    waiting = _waiting(page)
+    assert [notice["room"]["title"] for notice in waiting] == ["Second", "First"]  # newest first
+    assert waiting[0]["by"]["id"] == professional.pk
+    assert waiting[0]["room"]["url"] == f"/rooms/{second.pk}/"
+    assert 'data-dismiss-api="/api/rooms/0/invitation/dismiss/"' in page
+    assert _waiting(english(Client(), professional).get("/home/").content.decode()) == []
+
+    # Dismissed (twice is fine): gone from every page; the room list still marks it.
+    api_client.force_authenticate(student)
+    for _attempt in range(2):
+        dismissed = api_client.post(f"/api/rooms/{second.pk}/invitation/dismiss/")
+        assert dismissed.status_code == 204
+    assert [n["room"]["title"] for n in _waiting(client.get("/home/").content.decode())] == [
+        "First"
+    ]
+    assert "You are invited" in client.get("/rooms/").content.decode()
+
+    # Followed: once the guest has been in the room, its notice is done with too.
+    services.peer_join(
+        user=professional, room_id=first.pk, peer_id="h", channel_name="c-h", now=first.starts_at
+    )
+    services.peer_join(
+        user=student, room_id=first.pk, peer_id="s", channel_name="c-s", now=first.starts_at
+    )
+    assert _waiting(client.get("/home/").content.decode()) == []
+
+
+@pytest.mark.django_db
+def test_dismissing_an_invitation_one_does_not_have_is_404_and_changes_nothing(
+    api_client: Any, professional: Any, student: Any, make_user: Any
+) -> None:
+    room = make_room(professional)
+    make_contact(professional, student)
+    services.room_invite(host=professional, room_id=room.pk, user_id=student.pk)
+    other = make_user(role="student", birth_year=2010)
+    api_client.force_authenticate(other)
+    refused = api_client.post(f"/api/rooms/{room.pk}/invitation/dismiss/")
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
+    assert RoomInvite.objects.get(room=room, user=student).dismissed_at is None
+    api_client.force_authenticate(None)
+    assert api_client.post(f"/api/rooms/{room.pk}/invitation/dismiss/").status_code in (401, 403)
