@@ -33,6 +33,7 @@ def _push_message(
         "type": PUSH_MESSAGE,
         "group": parsed.group,
         "topic": str(parsed),
+        "event": event_type,  # for watchers of the topic kind (realtime.hub.watch_topic_kind)
         "text": text,
         "seq": seq,
     }

@@ -14,6 +14,7 @@ connection id, or straight to the connection when it lives in this process.
 import asyncio
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,6 +33,18 @@ ADDRESS_SEPARATOR = "#"
 ORIGIN_KEY = "origin"
 # The connection id a direct message is for, in the channel-layer message.
 TO_KEY = "to"
+
+GroupWatcher = Callable[[dict[str, Any]], None]
+# Per topic kind, callbacks that see every group message of that kind this process receives,
+# before its members do: a per-process copy of a topic's state can be kept current by the
+# topic's own pushes (rooms.relay). Registered at import, for every hub.
+_watchers: dict[str, list[GroupWatcher]] = {}
+
+
+def watch_topic_kind(kind: str, watcher: GroupWatcher) -> None:
+    """Call `watcher(message)` with each group message (push or eviction) of topics of `kind`
+    that reaches this process. It runs on the event loop and must not block or raise."""
+    _watchers.setdefault(kind, []).append(watcher)
 
 
 class Recipient(Protocol):
@@ -155,6 +168,11 @@ class Hub:
             if connection is not None:
                 connection.deliver(message)
             return
+        for watcher in _watchers.get(message["topic"].partition(":")[0], ()):
+            try:
+                watcher(message)
+            except Exception:
+                logger.exception("hub: a watcher of %s failed", message["topic"])
         entry = self._groups.get(message["group"])
         if entry is None:
             return

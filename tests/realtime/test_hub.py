@@ -9,10 +9,11 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from realtime import connection as connection_module
+from realtime import hub as hub_module
 from realtime.broadcast import push, push_to_channel
 from realtime.connection import Connection
 from realtime.eager import run_eagerly
-from realtime.hub import local_hub
+from realtime.hub import local_hub, watch_topic_kind
 from tests.realtime.conftest import OpenWs, ProbeHandler, joined_user
 
 # --- run_eagerly ------------------------------------------------------------------------------
@@ -159,6 +160,33 @@ async def test_a_direct_push_to_a_connection_of_this_process_skips_the_layer(
     await push_to_channel(address, "probe:d", "probe.note", {"to": "you"})
     assert (await client.push())["data"] == {"to": "you"}
     assert sends == []
+
+
+@pytestmark_db
+async def test_a_watcher_sees_the_group_pushes_of_its_kind(
+    open_ws: OpenWs, probe: ProbeHandler, monkeypatch: pytest.MonkeyPatch, student: Any
+) -> None:
+    monkeypatch.setattr(hub_module, "_watchers", {})
+    client = await joined_user(open_ws, student)
+    assert (await client.request("join", "probe:w"))["ok"]
+    address = (await client.request("probe.state", "probe:w"))["data"]["channel"]
+    seen: list[tuple[str, str]] = []
+
+    def watcher(message: dict[str, Any]) -> None:
+        seen.append((message["topic"], message["event"]))
+
+    def broken(message: dict[str, Any]) -> None:
+        raise RuntimeError("a watcher that fails must not stop delivery")
+
+    watch_topic_kind("probe", broken)
+    watch_topic_kind("probe", watcher)
+    await push("probe:w", "probe.note", {"n": 1})
+    assert (await client.push())["data"] == {"n": 1}
+    await push("user:" + str(student.pk), "probe.other", {})  # another kind: not watched
+    await push_to_channel(address, "probe:w", "probe.direct", {})  # direct: not a group push
+    await client.push()
+    await client.push()
+    assert seen == [("probe:w", "probe.note")]
 
 
 # --- the hub with connections driven directly (to hold a socket up) ---------------------------
