@@ -2,8 +2,9 @@
 questions and host controls (docs/rooms.md).
 
 The signalling relay touches no database: the sender's own state says it joined, the peer
-cache says where the target is and whether the sender may publish, and one channel-layer
-message carries the signal to the target's connection.
+store says where the target is and whether the sender may publish (through this process's
+copy, rooms.relay), and one channel-layer message carries the signal to the target's
+connection (none when it is in this process).
 """
 
 import asyncio
@@ -35,10 +36,10 @@ from rooms.models import RoomParticipant
 from rooms.peercache import (
     PEER_REFRESH_SECONDS,
     MediaUpdate,
-    peer_cache_get_many_async,
     peer_cache_set_media_async,
     peer_cache_touch_async,
 )
+from rooms.relay import relay_forget_room, relay_peers
 from rooms.schemas import (
     Hand,
     MediaState,
@@ -122,6 +123,9 @@ class RoomTopicHandler(ChatTopicHandler):
         # A waiting connection hears nothing of the room: only `admitted` and evictions, which
         # are sent to its channel directly.
         await ctx.set_listening(topic, admitted)
+        # This process may have missed the room's pushes while none of its connections was in
+        # it: the relay reads the peer store afresh.
+        relay_forget_room(int(topic.id))
         state.update(
             peer_id=ctx.connection_id,
             admitted=admitted,
@@ -161,7 +165,7 @@ class RoomTopicHandler(ChatTopicHandler):
         if state["limiter"].admit() is not Verdict.ADMIT:
             raise GatewayError("rate_limited", _("Too many signals; slow down."))
         peer_id: str = state["peer_id"]
-        found = await peer_cache_get_many_async(room_id=int(topic.id), peer_ids=[peer_id, data.to])
+        found = await relay_peers(room_id=int(topic.id), peer_ids=[peer_id, data.to])
         sender = found.get(peer_id)
         if sender is None or sender.waiting:
             raise GatewayError("forbidden", _("You are no longer in this room."))
