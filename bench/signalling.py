@@ -43,17 +43,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.chat_servers import server_command  # noqa: E402
 from bench.scratch_db import scratch_database  # noqa: E402
 
 SDP_LINES = 60  # ~2.5 KB: an audio+video+data offer of one browser
-APP = "config.asgi:application"
-SERVE = {
-    "daphne": lambda port: ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), APP],
-    "uvicorn": lambda port: [
-        *("-m", "uvicorn", APP, "--host", "127.0.0.1", "--port", str(port)),
-        *("--log-level", "warning", "--ws-per-message-deflate", "false"),
-    ],
-}
 
 
 def configure() -> argparse.Namespace:
@@ -427,18 +420,12 @@ def main() -> None:
             "ROOMS_SIGNAL_BURST": "10000",
             "CHAT_MESSAGES_PER_MINUTE": "1000000",
         }
+        command = server_command(args.server, "config.asgi:application", port)
+        if os.environ.get("BENCH_PROFILE"):  # profile the server for a look inside
+            command[1:1] = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
         with log.open("wb") as out:
             server = subprocess.Popen(
-                [
-                    sys.executable,
-                    # BENCH_PROFILE=<file>: profile the server for a look inside.
-                    *(
-                        ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
-                        if os.environ.get("BENCH_PROFILE")
-                        else []
-                    ),
-                    *SERVE[args.server](port),
-                ],
+                command,
                 cwd=ROOT,
                 env=env,
                 stdout=out,
