@@ -25,26 +25,28 @@ def _shown_key(user_id: int) -> str:
 
 def presence_add(*, user_id: int) -> int:
     """One more open connection for the user; returns the new count."""
+    cache = shared_cache()
     key = _count_key(user_id)
-    shared_cache().add(key, 0, timeout=PRESENCE_TTL)
+    cache.add(key, 0, timeout=PRESENCE_TTL)
     try:
-        count = int(shared_cache().incr(key))
+        count = int(cache.incr(key))
     except ValueError:  # expired between add and incr
-        shared_cache().set(key, 1, timeout=PRESENCE_TTL)
+        cache.set(key, 1, timeout=PRESENCE_TTL)
         count = 1
-    shared_cache().touch(key, PRESENCE_TTL)
+    cache.touch(key, PRESENCE_TTL)
     return count
 
 
 def presence_remove(*, user_id: int) -> int:
     """One connection fewer; returns the new count (0 when the key had expired)."""
+    cache = shared_cache()
     key = _count_key(user_id)
     try:
-        count = int(shared_cache().decr(key))
+        count = int(cache.decr(key))
     except ValueError:
         return 0
     if count <= 0:
-        shared_cache().delete(key)  # never negative, even after an expiry and a re-add
+        cache.delete(key)  # never negative, even after an expiry and a re-add
         return 0
     return count
 
@@ -58,11 +60,12 @@ def presence_refresh(*, user_id: int) -> None:
 def online_user_ids(user_ids: Iterable[int]) -> set[int]:
     """Which of `user_ids` are online now (one cache round trip). Never raises: with the cache
     unreachable, nobody is shown online."""
+    cache = shared_cache()
     ids = list(user_ids)
     if not ids:
         return set()
     try:
-        counts = shared_cache().get_many([_count_key(uid) for uid in ids])
+        counts = cache.get_many([_count_key(uid) for uid in ids])
     except Exception:
         logger.warning("presence unknown: the cache is unreachable", exc_info=True)
         return set()
@@ -71,8 +74,9 @@ def online_user_ids(user_ids: Iterable[int]) -> set[int]:
 
 def presence_should_announce(*, user_id: int, online: bool) -> bool:
     """Record `online` as what partners know; False when they already know it."""
+    cache = shared_cache()
     key = _shown_key(user_id)
-    if shared_cache().get(key) == online:
+    if cache.get(key) == online:
         return False
-    shared_cache().set(key, online, timeout=None)
+    cache.set(key, online, timeout=None)
     return True
