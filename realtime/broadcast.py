@@ -6,7 +6,6 @@ layer is a delivery optimisation: a client that missed pushes catches up when it
 """
 
 import asyncio
-import concurrent.futures
 import logging
 import os
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from typing import Any
 from asgiref.sync import SyncToAsync, async_to_sync
 from django.db import transaction
 
+from realtime import outbox
 from realtime.hub import EVICT_MESSAGE, PUSH_MESSAGE, publish, send_to_address
 from realtime.schemas import RESERVED_TYPES, Payload, encode_push
 from realtime.topics import Topic
@@ -63,21 +63,14 @@ def _server_loop() -> asyncio.AbstractEventLoop | None:
     return loop if loop is not None and loop.is_running() else None
 
 
-def _log_failure(future: concurrent.futures.Future[None]) -> None:
-    if not future.cancelled() and (error := future.exception()) is not None:
-        logger.error("publishing a push failed", exc_info=error)
-
-
 def _group_send_now(group: str, message: dict[str, Any]) -> None:
     loop = _server_loop()
     if loop is None:
         async_to_sync(publish)(group, message)
         return
-    # In the server, hand the publish to the event loop and return: the database thread (one
-    # per process) is the bottleneck of chat, and waiting for Redis there held up every
-    # other connection's writes. Publishes start in the order they are handed over.
-    future = asyncio.run_coroutine_threadsafe(publish(group, message), loop)
-    future.add_done_callback(_log_failure)
+    # In the server, hand the publish to the event loop and return: waiting for Redis here
+    # held up every other connection's writes.
+    outbox.hand_over(loop, group, message)
 
 
 def _send_later(group: str, message: dict[str, Any]) -> Callable[[], None]:

@@ -8,6 +8,9 @@ works: a connection is still closed when a query on it failed and it no longer a
 when it outlives `CONN_MAX_AGE`, so a database restart costs the frame that found the broken
 connection (its client gets an error and retries; nothing acknowledged is lost) and the next
 frame reconnects.
+
+The pushes a call commits are handed to the event loop together when it returns
+(realtime.outbox).
 """
 
 from collections.abc import Callable, Coroutine
@@ -15,6 +18,8 @@ from typing import Any
 
 from asgiref.sync import SyncToAsync
 from django.db import connections
+
+from realtime.outbox import holding_pushes
 
 
 def close_broken_or_old_connections() -> None:
@@ -33,7 +38,9 @@ class GatewayDatabaseSyncToAsync(SyncToAsync):  # type: ignore[type-arg]
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
         close_broken_or_old_connections()
         try:
-            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
+            # What the call commits is pushed when it returns, in one hand-over to the loop.
+            with holding_pushes():
+                return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
         finally:
             close_broken_or_old_connections()
 

@@ -14,13 +14,14 @@ connection id, or straight to the connection when it lives in this process.
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
 from realtime.eager import run_eagerly
+from realtime.pipeline import GroupMessage, group_send_many
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,18 @@ class Hub:
             message = {**message, ORIGIN_KEY: self._channel}
         await self.layer.group_send(group, message)
 
+    async def publish_many(self, messages: Sequence[GroupMessage]) -> None:
+        """`publish` for many group messages, in order, through the layer at once."""
+        if self._channel is not None:
+            for _group, message in messages:
+                try:
+                    self.dispatch(message)
+                except Exception:
+                    logger.exception("hub: dispatching %s failed", message.get("type"))
+            origin = self._channel
+            messages = [(group, {**message, ORIGIN_KEY: origin}) for group, message in messages]
+        await group_send_many(self.layer, messages)
+
     async def send_direct(self, address: str, message: dict[str, Any]) -> None:
         """Send a message to one connection by its address."""
         channel, connection_id = _split_address(address)
@@ -246,3 +259,14 @@ async def publish(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:
         await layer.group_send(group, message)
+
+
+async def publish_many(messages: Sequence[GroupMessage]) -> None:
+    """`publish` for many (group, message) pairs, in order: one trip through the layer."""
+    hub = local_hub(create=False)
+    if hub is not None:
+        await hub.publish_many(messages)
+        return
+    layer = get_channel_layer()
+    if layer is not None:
+        await group_send_many(layer, messages)
