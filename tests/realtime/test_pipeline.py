@@ -12,7 +12,7 @@ from channels.layers import InMemoryChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import transaction
 
-from realtime import outbox, pipeline
+from realtime import hub, outbox, pipeline
 from realtime.broadcast import push_on_commit
 from realtime.db import database_sync_to_async
 from tests.realtime.conftest import OpenWs, joined_user
@@ -110,7 +110,7 @@ async def test_a_transaction_s_pushes_arrive_once_each_and_in_order(
 def publishes(monkeypatch) -> list[int]:
     """The size of each `publish_many` the outbox makes."""
     sizes: list[int] = []
-    original = outbox.publish_many
+    original = hub.publish_many
 
     async def counting(messages: Any) -> None:
         sizes.append(len(messages))
