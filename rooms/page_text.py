@@ -104,4 +104,17 @@ def room_page_text() -> dict[str, str | dict[str, str]]:
         "mic_on_announce": _("%(name)s turned their microphone on."),
         "invite_sent": _("Invitation sent to %(name)s."),
         "invite_failed": _("The invitation could not be sent. Please try again."),
+        "invite": _("Invite"),
+        "invite_named": _("Invite %(name)s"),
+        "invite_searching": _("Searching…"),
+        "invite_found": {
+            "one": ngettext("%(count)s professional found.", "%(count)s professionals found.", 1),
+            "other": ngettext("%(count)s professional found.", "%(count)s professionals found.", 2),
+        },
+        "invite_found_none": _("No verified professional matches “%(query)s”."),
+        "invite_search_failed": _("The search did not work. Please try again."),
+        "user_role_student": _("Student"),
+        "user_role_professional": _("Professional"),
+        "user_role_organiser": _("Organiser"),
+        "user_role_moderator": _("Moderator"),
     }

@@ -26,8 +26,9 @@ def user_may_be_invited(*, host: User, guest: User) -> bool:
 
 
 def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, bool]:
-    """The host invites a user; returns the invite and whether it is new. The guest's user
-    topic gets `room.invited` `{"room", "by"}` the first time.
+    """The host invites a user; returns the invite and whether it is new. The first time, the
+    guest's user topic gets `room.invited` `{"room", "by"}`, and the host's gets
+    `room.invite.created` `{"room": id, "user"}` (the invite panel in the host's other tabs).
 
     Raises RoomError `not_found` / `forbidden` (access, not the host), `conflict` (ended) and
     `bad_request` with field `user`: the host, or a user the host may not invite. An unknown
@@ -60,6 +61,11 @@ def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, 
                 user_topic(guest.pk),
                 "room.invited",
                 {"room": room_payload(room), "by": author_payload(host)},
+            )
+            push_on_commit(
+                user_topic(host.pk),
+                "room.invite.created",
+                {"room": room.pk, "user": author_payload(guest)},
             )
     return invite, created
 

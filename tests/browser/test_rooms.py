@@ -3,7 +3,8 @@ a live daphne: the host's video reaches the student; the student raises a hand, 
 it and brings the student on stage, and the student's camera reaches the host; a dropped
 connection rejoins and the videos come back; questions, votes, hands in order, the room's
 chat, removal and the end of the room; the lobby; a full room; audio only and a blocked
-camera; invitations from the page, one waiting for a guest who was away, and a camera or
+camera; invitations from the page (contacts, a professional found by a search, the host's
+other tab following), one waiting for a guest who was away, and a camera or
 microphone turned off.
 ROOMS_SCREENSHOTS=<folder> saves screenshots at 390 and 1280 px, ROOMS_TIMINGS=1 prints how
 long the videos took."""
@@ -15,7 +16,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from profiles.services import taxonomy_sync
 from rooms.services import room_invite
+from tests.factories import make_witness
 from tests.rooms.browser import (  # noqa: F401  (the fixtures: media_chromium, signed_in)
     SCREENSHOTS,
     contact_rows,
@@ -352,6 +355,60 @@ def test_invite_from_the_page_and_a_camera_turned_off(
     wait_playing(lea, ".room-tile--host video")
     expect(late_tile).to_have_attribute("data-camera", "on")
     assert tile.locator(".room-tile__placeholder").is_hidden()
+
+
+def test_the_host_finds_a_professional_to_invite_and_the_other_tab_follows(
+    live_daphne: Any, transactional_db: None, make_user: Any, signed_in: Any
+) -> None:
+    base = live_daphne.http_url
+    taxonomy_sync()
+    pro = make_user(role="professional", display_name="Samir Haddad", verified=True)
+    colleague = make_user(role="professional", display_name="Nadia Verbeke", verified=True)
+    make_witness(colleague, job_title="Anaesthetist", sector="health")
+    stranger = make_user(role="professional", display_name="Nadia Unverified", verified=False)
+    make_witness(stranger, job_title="Anaesthetist", sector="health", verified=False)
+    student = make_user(role="student", display_name="Léa Janssens", birth_year=2009)
+    contact_rows(pro, student)
+    room = make_room(pro, title="A day as an ER nurse", visibility="invite")
+    url = f"{base}/rooms/{room.pk}/"
+    host = signed_in(base, pro)
+    host.goto(url)
+    host.wait_for_selector("[data-room][data-ready=true]")
+    other_tab = signed_in(base, pro)
+    other_tab.goto(url)
+    other_tab.wait_for_selector("[data-room][data-ready=true]")
+
+    # A colleague who is not a contact: found by job, with the keyboard, verified ones only.
+    panel = host.locator("[data-room-invites]")
+    panel.get_by_role("searchbox", name="Find a verified professional").fill("anaes")
+    host.keyboard.press("Enter")
+    expect(panel.locator("[data-room-invite-found]")).to_have_text("1 professional found.")
+    results = panel.locator("[data-room-invite-results]")
+    expect(results).to_contain_text("Nadia Verbeke")
+    expect(results).to_contain_text("Anaesthetist")
+    assert "Unverified" not in results.inner_text()
+    shoot(host, "room-invite-search")
+    results.get_by_role("button", name="Invite Nadia Verbeke").click()
+    expect(panel.locator("[data-room-invite-status]")).to_have_text(
+        "Invitation sent to Nadia Verbeke."
+    )
+    expect(panel.locator("[data-room-invited]")).to_contain_text("Nadia Verbeke")
+    expect(results.locator("li")).to_have_count(0)
+    # Searching again does not offer her twice; a search with no match says so.
+    panel.get_by_role("searchbox", name="Find a verified professional").fill("anaes")
+    host.keyboard.press("Enter")
+    expect(panel.locator("[data-room-invite-found]")).to_have_text(
+        "No verified professional matches “anaes”."
+    )
+
+    # The host's other tab follows both invitations, from the host's user topic.
+    other = other_tab.locator("[data-room-invites]")
+    expect(other.locator("[data-room-invited]")).to_contain_text("Nadia Verbeke")
+    panel.get_by_role("button", name="Invite Léa Janssens").click()
+    expect(other.locator("[data-room-invited]")).to_contain_text("Léa Janssens")
+    expect(other.locator("[data-room-invite-candidates] li")).to_have_count(0)
+    expect(other.locator("[data-room-invite-none]")).to_be_visible()
+    assert other.locator("[data-room-invited] li").count() == 2
 
 
 def test_an_invitation_made_while_away_waits_for_the_guest(

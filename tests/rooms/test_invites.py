@@ -1,6 +1,6 @@
 """Invitations (docs/rooms.md): the safeguarding rule in the service and the REST API, the
 bookings that need none, the host's invite panel, the guest's `room.invited` push and the
-"You are invited" mark on /rooms/."""
+host's `room.invite.created`, and the "You are invited" mark on /rooms/."""
 
 import datetime as dt
 import json
@@ -113,15 +113,23 @@ def test_booked_students_need_no_invitation(open_window: Any, pro: Any, make_stu
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_guest_is_told_on_their_user_topic(
+async def test_the_guest_and_the_host_s_tabs_are_told_on_their_user_topics(
     open_ws: OpenWs, professional: Any, student: Any
 ) -> None:
     room = await sync_to_async(make_room)(professional, title="Nursing at night")
     await sync_to_async(make_contact)(professional, student)
     guest = await joined_user(open_ws, student)
+    host_tab = await joined_user(open_ws, professional)
     await sync_to_async(services.room_invite)(
         host=professional, room_id=room.pk, user_id=student.pk
     )
+    # The host's other tabs move the guest to their "Invited" list.
+    told = await next_of(host_tab, "room.invite.created")
+    assert told["topic"] == f"user:{professional.pk}"
+    assert told["data"] == {
+        "room": room.pk,
+        "user": {"id": student.pk, "name": student.display_name, "role": "student"},
+    }
     pushed = await next_of(guest, "room.invited")
     assert pushed["topic"] == f"user:{student.pk}"
     assert pushed["data"]["room"]["title"] == "Nursing at night"
@@ -136,6 +144,7 @@ async def test_the_guest_is_told_on_their_user_topic(
         host=professional, room_id=room.pk, user_id=student.pk
     )
     assert await guest.silent(0.3)
+    assert await host_tab.silent(0.1)
 
 
 def _panel(page: str) -> str:
