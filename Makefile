@@ -23,7 +23,7 @@ run: install compile-messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@# No beat in the embedded mode: a reminder loop runs beside daphne and stops with it.
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	$(BIN)/python manage.py send_due_reminders --every 60 & \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 65536 \
 	  --websocket-max-frame-size 65536 config.asgi:application
