@@ -199,9 +199,11 @@ async def signal_loop(peer: Peer, rate: float, duration: float) -> int:
     targets = itertools.cycle(peer.room_peers)
     kinds = itertools.cycle(["offer", "candidate", "candidate", "answer", "candidate"])
     interval = 1.0 / rate
-    start = time.perf_counter()
-    # Spread the peers' first frames over one interval, as independent clients would.
+    # Spread the peers over one interval, as independent clients would be. The schedule starts
+    # after the offset: from a start shared by all, every peer's later frames fell on the same
+    # instants, and the relays measured bursts of 50 frames (bare: 3.0 ms p50 instead of 0.4).
     await asyncio.sleep(interval * (hash(peer.peer_id) % 1000) / 1000)
+    start = time.perf_counter()
     sent = 0
     while time.perf_counter() - start < duration:
         stamp = time.perf_counter_ns()
