@@ -180,16 +180,10 @@ class Hub:
         for connection in tuple(entry.members):  # delivering may make one leave the topic
             connection.deliver(message)
 
-    async def publish(self, group: str, message: dict[str, Any]) -> None:
-        """Send a group message: to this process's members at once, then through the layer
-        to the other processes (this hub skips its own copy when it comes back)."""
-        if self._channel is not None:
-            self.dispatch(message)
-            message = {**message, ORIGIN_KEY: self._channel}
-        await self.layer.group_send(group, message)
-
     async def publish_many(self, messages: Sequence[GroupMessage]) -> None:
-        """`publish` for many group messages, in order, through the layer at once."""
+        """Send group messages, in order: to this process's members at once, then through the
+        layer to the other processes, together (this hub skips its own copies when they come
+        back). A local delivery that fails is logged and keeps nobody else from theirs."""
         if self._channel is not None:
             for _group, message in messages:
                 try:
@@ -250,19 +244,14 @@ async def send_to_address(address: str, message: dict[str, Any]) -> None:
 
 
 async def publish(group: str, message: dict[str, Any]) -> None:
-    """Send a group message from any event loop: through this loop's hub when it has one (its
-    local members get it without a round trip through Redis), else through the layer."""
-    hub = local_hub(create=False)
-    if hub is not None:
-        await hub.publish(group, message)
-        return
-    layer = get_channel_layer()
-    if layer is not None:
-        await layer.group_send(group, message)
+    """Send a group message from any event loop (see `publish_many`)."""
+    await publish_many([(group, message)])
 
 
 async def publish_many(messages: Sequence[GroupMessage]) -> None:
-    """`publish` for many (group, message) pairs, in order: one trip through the layer."""
+    """Send group messages from any event loop, in order: through this loop's hub when it has
+    one (its local members get them without a round trip through Redis), else through the
+    layer; many at once in one trip through the layer."""
     hub = local_hub(create=False)
     if hub is not None:
         await hub.publish_many(messages)

@@ -7,6 +7,8 @@ Placeholders are `%(name)s`, filled in by room.js; plural entries carry the lang
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from profiles.models import Role
+
 
 def room_page_text() -> dict[str, str | dict[str, str]]:
     """Every string the room page's modules show (room.js, panels.js, tiles.js, notices.js,
@@ -113,8 +115,6 @@ def room_page_text() -> dict[str, str | dict[str, str]]:
         },
         "invite_found_none": _("No verified professional matches “%(query)s”."),
         "invite_search_failed": _("The search did not work. Please try again."),
-        "user_role_student": _("Student"),
-        "user_role_professional": _("Professional"),
-        "user_role_organiser": _("Organiser"),
-        "user_role_moderator": _("Moderator"),
+        # The roles' own labels, as `get_role_display` shows them.
+        **{f"user_role_{role.value}": str(role.label) for role in Role},
     }

@@ -347,9 +347,7 @@ async def test_a_failing_channel_layer_loses_nothing_acknowledged(
         raise ConnectionError("Redis is down")
 
     # Both sides are in this process here, and the hub hands local members their pushes
-    # before publishing: publishing as a whole has to fail to lose the push (one at a time,
-    # or a database call's pushes together, realtime.outbox).
-    monkeypatch.setattr(Hub, "publish", unreachable)
+    # before publishing: publishing as a whole has to fail to lose the push.
     monkeypatch.setattr(Hub, "publish_many", unreachable)
     reply = await send(alice, dm.topic, "while Redis is down", "down-1")
     assert reply["ok"], reply

@@ -111,8 +111,8 @@ async function invite(button) {
     return;
   }
   const body = await response.json().catch(() => null);
-  const role = item.querySelector(".room-person__role")?.textContent || "";
-  markInvited(body?.user || { id: Number(button.dataset.roomInvite), name: item.dataset.name, role });
+  // Without a readable reply, the row itself says who it was (markInvited keeps its role line).
+  markInvited(body?.user || { id: Number(button.dataset.roomInvite), name: item.dataset.name });
   say(status, t("invite_sent", { name: item.dataset.name }));
   // Keep the keyboard where it was: on the next person to invite, else on the "Invited" list.
   const nextButton = next?.isConnected ? next.querySelector("[data-room-invite]") : null;
