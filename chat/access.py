@@ -7,7 +7,8 @@ new kind needs an access function and a handler subclass, and no other chat code
 
 from collections.abc import Callable, Sequence
 
-from chat.models import Conversation, Membership
+from chat import batch_sql
+from chat.models import Conversation
 from profiles.models import User
 from realtime.errors import ErrorCode
 from realtime.topics import Topic
@@ -137,20 +138,15 @@ def _access_dm(user: User, topic: Topic) -> Conversation:
 
 @register_chat_access_many("dm")
 def _access_dm_many(pairs: Sequence[tuple[User, Topic]]) -> list[Conversation | ChatAccessError]:
-    """`_access_dm` for many pairs in two queries."""
+    """`_access_dm` for many pairs in one query (in SQL: chat.batch_sql)."""
     keys = [_dm_key(user, topic) for user, topic in pairs]
     wanted = {key for key in keys if key is not None}
-    members = set(
-        Membership.objects.filter(
-            user_id__in={user_id for user_id, _ in wanted},
-            conversation_id__in={conversation_id for _, conversation_id in wanted},
-            conversation__kind="dm",
-        ).values_list("user_id", "conversation_id")
+    conversations, members = batch_sql.conversations_with_members(
+        "dm",
+        {conversation_id for _, conversation_id in wanted},
+        {user_id for user_id, _ in wanted},
     )
     allowed = wanted & members
-    conversations = Conversation.objects.only(*_DM_FIELDS).in_bulk(
-        {conversation_id for _, conversation_id in allowed}
-    )
     return [
         conversations[key[1]] if key is not None and key in allowed else _not_a_member()
         for key in keys

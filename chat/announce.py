@@ -7,7 +7,8 @@ can have hundreds of members, and their chat is read in the room.
 from collections.abc import Iterable
 from typing import Any
 
-from chat.models import Conversation, Membership, Message
+from chat import batch_sql
+from chat.models import Conversation, Message
 from profiles.handlers import user_topic
 from profiles.models import User
 from realtime.broadcast import push_on_commit
@@ -24,10 +25,7 @@ def conversation_activity_on_commit(latest: Iterable[tuple[Conversation, Message
     direct = {pk: pair for pk, pair in direct.items() if pair[0].kind == "dm"}
     if not direct:
         return
-    members = Membership.objects.filter(conversation_id__in=direct).values_list(
-        "conversation_id", "user_id"
-    )
-    for conversation_id, member_id in members:
+    for conversation_id, member_id in batch_sql.members_of(direct):
         conversation, message = direct[conversation_id]
         data: dict[str, Any] = {
             "id": conversation.pk,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from chat import batch_sql
 from chat.announce import conversation_activity_on_commit
 from chat.models import Conversation, Membership, Message
 from chat.payloads import message_payload
@@ -101,20 +102,8 @@ def _store(requests: Sequence[SendRequest]) -> list[Outcome]:
         # One lock statement for every conversation of the batch, in id order so two
         # processes never deadlock; it serialises seq allocation with every other writer
         # (SQLite's IMMEDIATE transactions hold the database write lock already).
-        locked = {
-            conversation.pk: conversation
-            for conversation in Conversation.objects.select_for_update()
-            .filter(pk__in=by_conversation)
-            .order_by("pk")
-            .only("id", "last_seq", "topic")
-        }
-        stored = {
-            (message.conversation_id, message.client_id): message
-            for message in Message.objects.select_related("author", "conversation").filter(
-                conversation_id__in=by_conversation,
-                client_id__in={requests[i].client_id for i in texts},
-            )
-        }
+        locked = batch_sql.lock_conversations(by_conversation)
+        stored = batch_sql.stored_messages(by_conversation, {requests[i].client_id for i in texts})
         fresh = {
             conversation_id: _fresh(
                 locked[conversation_id],
@@ -133,7 +122,7 @@ def _store(requests: Sequence[SendRequest]) -> list[Outcome]:
             rows += _allocate(
                 locked[conversation_id], [i for i in new if i in allowed], requests, texts, now
             )
-        Message.objects.bulk_create([message for _index, message in rows])
+        batch_sql.insert_messages([message for _index, message in rows])
         for index, message in rows:
             outcomes[index] = SendResult(message=message, created=True)
         _answer_repeats(requests, outcomes)

@@ -144,8 +144,8 @@ def test_a_batch_over_many_conversations_takes_a_fixed_number_of_queries(
     make_user: Callable[..., Any], professional: Any, unlimited_chat: None
 ) -> None:
     """Twenty students each writing in their own conversation (the gateway's usual batch):
-    access, lock, lookup, insert, two updates and the inbox's member list, not ten per
-    message."""
+    access (one join), lock, lookup, insert, two updates and the inbox's member list, not ten
+    per message."""
     students = [make_user(role="student") for _ in range(20)]
     dms = [empty_conversation(student, professional) for student in students]
     items = [
@@ -160,7 +160,7 @@ def test_a_batch_over_many_conversations_takes_a_fixed_number_of_queries(
         for q in queries.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
     ]
-    assert len(statements) == 8, statements
+    assert len(statements) == 7, statements
     assert set(
         Membership.objects.filter(user__in=students).values_list("last_read_seq", flat=True)
     ) == {1}
@@ -177,6 +177,8 @@ def test_batched_access_answers_as_one_by_one_access(
     other = empty_conversation(make_user(role="student"), professional)
     inactive = make_user(role="student", is_active=False)
     Membership.objects.create(conversation=dm, user=inactive)
+    room_chat = Conversation.objects.create(kind="room", topic="room:batched-access")
+    Membership.objects.create(conversation=room_chat, user=student)
     pairs = [
         (student, Topic.parse(dm.topic)),
         (professional, Topic.parse(dm.topic)),
@@ -185,6 +187,7 @@ def test_batched_access_answers_as_one_by_one_access(
         (student, Topic.parse("dm:abc")),  # not an id
         (inactive, Topic.parse(dm.topic)),  # a member, but inactive
         (student, Topic.parse("nochat:1")),  # a kind without chat
+        (student, Topic.parse(f"dm:{room_chat.pk}")),  # a member, but not of a direct chat
     ]
 
     def one_by_one(user: Any, topic: Topic) -> Any:
@@ -206,7 +209,32 @@ def test_batched_access_answers_as_one_by_one_access(
         "forbidden",
         "forbidden",
         "not_found",
+        "forbidden",
     ]
+
+
+@pytest.mark.django_db
+def test_a_stored_message_reads_back_as_the_orm_writes_it(
+    student: Any, professional: Any, unlimited_chat: None
+) -> None:
+    """The batch inserts in SQL (chat.batch_sql): its values, times included, are what the
+    ORM reads and filters on, on PostgreSQL and SQLite alike; a resend in a later batch
+    finds the row and answers with it."""
+    dm = empty_conversation(student, professional)
+    [first] = message_send_batch([_request(student, dm, "hello", "c1")])
+    assert isinstance(first, SendResult) and first.created
+    stored = Message.objects.get(pk=first.message.pk)
+    assert (stored.conversation_id, stored.seq, stored.author_id) == (dm.pk, 1, student.pk)
+    assert (stored.body, stored.client_id, stored.revision) == ("hello", "c1", 0)
+    assert stored.created_at == first.message.created_at
+    assert stored.edited_at is None and stored.deleted_at is None
+    assert Message.objects.filter(pk=stored.pk, created_at=first.message.created_at).exists()
+    dm.refresh_from_db()
+    assert dm.last_message_at == stored.created_at
+    [again] = message_send_batch([_request(student, dm, "hello (resent)", "c1")])
+    assert isinstance(again, SendResult) and not again.created
+    assert again.message.pk == stored.pk and again.message.body == "hello"
+    assert again.message.author.display_name == student.display_name
 
 
 @pytest.mark.django_db(transaction=True)
@@ -294,3 +322,4 @@ async def test_a_bad_frame_in_a_batch_is_answered_alone(
     assert replies["good1b"]["data"]["id"] == replies["good1"]["data"]["id"]
     assert replies["good1b"]["data"]["body"] == "hello"
     assert await sync_to_async(_seqs)(dm) == [1, 2]
+
