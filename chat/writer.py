@@ -2,15 +2,18 @@
 stored together, in one thread hop and one transaction (`chat.sending`).
 
 Under load the one database thread of the process is the bottleneck; committing a batch costs
-about as much as committing one message, so frames that queue while a batch commits go out in
-the next one. An idle writer does not wait for company (CHAT_SEND_BATCH_WINDOW_MS defaults to
-0): at a quiet moment a message is written at once, and under load batches form by themselves.
-Each sender's reply is answered only after the commit that stored its message, and the
-pushes go out on that commit.
+about as much as committing one message (a dozen round trips, each of them a wake-up of
+another thread), so frames that queue while a batch commits go out in the next one. At a quiet
+moment a message is written at once. While others are sending (a batch ended less than
+BUSY_SECONDS ago), the writer lingers CHAT_SEND_BATCH_LINGER_MS (1 by default) before it takes
+the next batch: without it, batches of senders waiting for their replies stay at a few
+messages, and each message pays most of a batch's cost. Each sender's reply is answered only
+after the commit that stored its message, and the pushes go out on that commit.
 """
 
 import asyncio
 import logging
+import math
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +27,9 @@ from realtime.topics import Topic
 
 logger = logging.getLogger(__name__)
 
+# A batch that ended this recently means others are sending: worth lingering for company.
+BUSY_SECONDS = 0.02
+
 
 @dataclass
 class _Pending:
@@ -34,11 +40,12 @@ class _Pending:
 class MessageWriter:
     """Gathers send requests of one event loop and stores them in batches."""
 
-    def __init__(self, *, window: float, max_batch: int) -> None:
-        self.window = window
+    def __init__(self, *, linger: float, max_batch: int) -> None:
+        self.linger = linger
         self.max_batch = max_batch
         self._pending: list[_Pending] = []
         self._task: asyncio.Task[None] | None = None
+        self._last_batch_end = -math.inf  # event-loop time
         self.batches = 0  # batches written, for tests and benchmarks
 
     async def send(self, *, user: User, topic: Topic, body: str, client_id: str) -> dict[str, Any]:
@@ -51,11 +58,15 @@ class MessageWriter:
             self._task = loop.create_task(self._drain())
         return await pending.future
 
+    def _busy(self) -> bool:
+        """Whether a batch ended within BUSY_SECONDS: others are sending."""
+        loop = asyncio.get_running_loop()
+        return loop.time() - self._last_batch_end < BUSY_SECONDS
+
     async def _drain(self) -> None:
-        # Wait the window (if any) once when idle; while a batch commits, the next one fills.
-        if self.window > 0:
-            await asyncio.sleep(self.window)
         while self._pending:
+            if self.linger > 0 and len(self._pending) < self.max_batch and self._busy():
+                await asyncio.sleep(self.linger)
             batch = self._pending[: self.max_batch]
             del self._pending[: self.max_batch]
             try:
@@ -66,6 +77,7 @@ class MessageWriter:
                 logger.exception("chat writer: a batch of %d failed", len(batch))
                 outcomes = [exc] * len(batch)
             self.batches += 1
+            self._last_batch_end = asyncio.get_running_loop().time()
             for pending, outcome in zip(batch, outcomes, strict=True):
                 if pending.future.done():  # the sender's connection went away meanwhile
                     continue
@@ -86,7 +98,7 @@ def writer() -> MessageWriter:
     found = _writers.get(loop)
     if found is None:
         found = MessageWriter(
-            window=float(getattr(settings, "CHAT_SEND_BATCH_WINDOW_MS", 0)) / 1000,
+            linger=float(getattr(settings, "CHAT_SEND_BATCH_LINGER_MS", 1)) / 1000,
             max_batch=int(getattr(settings, "CHAT_SEND_BATCH_MAX", 100)),
         )
         _writers[loop] = found

@@ -15,7 +15,7 @@ from chat.access import ChatAccessError, access_conversation, access_conversatio
 from chat.models import Conversation, Membership, Message
 from chat.sending import SendRequest, message_send_batch
 from chat.services import ChatError, SendResult
-from chat.writer import writer
+from chat.writer import MessageWriter, writer
 from profiles.models import User
 from realtime.topics import Topic
 from tests.chat.conftest import empty_conversation
@@ -323,3 +323,29 @@ async def test_a_bad_frame_in_a_batch_is_answered_alone(
     assert replies["good1b"]["data"]["body"] == "hello"
     assert await sync_to_async(_seqs)(dm) == [1, 2]
 
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("unlimited_chat")
+async def test_the_writer_lingers_only_while_others_are_sending(
+    student: Any, professional: Any
+) -> None:
+    """At a quiet moment a message is written at once, whatever the linger; right after a
+    batch, the writer waits for company, so two sends 20 ms apart share one transaction."""
+    dm = await sync_to_async(empty_conversation)(student, professional)
+    topic = Topic.parse(dm.topic)
+    quiet = MessageWriter(linger=30.0, max_batch=100)
+    first = await asyncio.wait_for(
+        quiet.send(user=student, topic=topic, body="hi", client_id="q1"), timeout=10
+    )
+    assert first["seq"] == 1 and quiet.batches == 1
+
+    busy = MessageWriter(linger=0.5, max_batch=100)
+    await busy.send(user=student, topic=topic, body="one", client_id="b1")
+    assert busy.batches == 1
+    second = asyncio.ensure_future(
+        busy.send(user=professional, topic=topic, body="two", client_id="b2")
+    )
+    await asyncio.sleep(0.02)
+    third = await busy.send(user=student, topic=topic, body="three", client_id="b3")
+    assert [(await second)["seq"], third["seq"]] == [3, 4]
+    assert busy.batches == 2  # "two" and "three" together
