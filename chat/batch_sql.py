@@ -20,18 +20,20 @@ from chat.models import Conversation, Membership, Message
 _CONVERSATIONS = Conversation._meta.db_table
 _MEMBERSHIPS = Membership._meta.db_table
 _MESSAGES = Message._meta.db_table
-# The columns a new message is inserted with (the id comes back from the database).
-_MESSAGE_COLUMNS = (
-    "conversation_id",
-    "seq",
-    "author_id",
-    "body",
-    "client_id",
-    "created_at",
-    "edited_at",
-    "deleted_at",
-    "revision",
+# The columns a new message is inserted with (the id comes back from the database). A new
+# message has revision 0 and is neither edited nor deleted (those columns stay NULL).
+_NEW_MESSAGE_COLUMNS = ("conversation_id", "seq", "author_id", "body", "client_id", "created_at")
+_INSERT_INTO = f"INSERT INTO {_MESSAGES} ({', '.join(_NEW_MESSAGE_COLUMNS)}, revision) "
+_RETURNING = " RETURNING id, conversation_id, seq"
+# PostgreSQL: one array per column, so every batch sends the same statement with six
+# parameters. psycopg parses a statement's placeholders again for each call past 50
+# parameters: for a batch of 20 messages (120 values) that was a sixth of the batch's CPU.
+_INSERT_POSTGRESQL = (
+    _INSERT_INTO  # noqa: S608  (names from the models, values only as parameters)
+    + "SELECT n.*, 0 FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], "
+    "%s::text[], %s::timestamptz[]) AS n" + _RETURNING
 )
+_VALUES_ROW = "(" + ", ".join(["%s"] * len(_NEW_MESSAGE_COLUMNS)) + ", 0)"
 # What a batch needs of a conversation it writes to; the rest is deferred, as `.only()` does.
 ACCESS_FIELDS = ("id", "kind", "topic", "last_seq", "revision")
 
@@ -137,26 +139,25 @@ def insert_messages(messages: Sequence[Message]) -> None:
         Message.objects.bulk_create(messages)
         return
     adapt_datetime = connection.ops.adapt_datetimefield_value
-    row = "(" + ", ".join(["%s"] * len(_MESSAGE_COLUMNS)) + ")"
-    values: list[Any] = []
-    for message in messages:
-        values += [
+    rows = [
+        (
             message.conversation_id,
             message.seq,
             message.author_id,
             message.body,
             message.client_id,
             adapt_datetime(message.created_at),
-            adapt_datetime(message.edited_at),
-            adapt_datetime(message.deleted_at),
-            message.revision,
-        ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_MESSAGES} ({', '.join(_MESSAGE_COLUMNS)}) "  # noqa: S608
-            f"VALUES {', '.join([row] * len(messages))} RETURNING id, conversation_id, seq",
-            values,
         )
+        for message in messages
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_INSERT_POSTGRESQL, [list(column) for column in zip(*rows, strict=True)])
+        else:
+            cursor.execute(
+                _INSERT_INTO + "VALUES " + ", ".join([_VALUES_ROW] * len(rows)) + _RETURNING,
+                [value for row in rows for value in row],
+            )
         # The order of RETURNING rows is not promised (SQLite): match them by their key.
         ids = {(int(c), int(s)): int(pk) for pk, c, s in cursor.fetchall()}
     for message in messages:

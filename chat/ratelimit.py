@@ -2,11 +2,10 @@
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 from chat.services import messages_per_minute
-from config.cache import shared_cache
+from config.cache import shared_cache, shared_redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +33,11 @@ def rate_allowances(wanted: dict[int, int]) -> dict[int, int]:
 def _add_to_counters(deltas: dict[str, int]) -> dict[str, int]:
     """Add each delta to its counter (made at 0 when missing); the new values."""
     cache = shared_cache()  # the backend itself: `django.core.cache.cache` is a proxy
-    if isinstance(cache, RedisCache):
+    client = shared_redis_client()
+    if client is not None:
         # One pipeline instead of two commands per author: the database thread that runs
         # chat batches waits for every round trip. Keys and integer values are stored as
         # RedisCache stores them, so cache.get/incr still read these counters.
-        client = cache._cache.get_client(write=True)
         pipeline = client.pipeline(transaction=False)
         for key, delta in deltas.items():
             full_key = cache.make_and_validate_key(key)
