@@ -325,7 +325,7 @@ async def test_a_bad_frame_in_a_batch_is_answered_alone(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("unlimited_chat")
+@pytest.mark.usefixtures("unlimited_chat", "thread_connections_closed")
 async def test_the_writer_lingers_only_while_others_are_sending(
     student: Any, professional: Any
 ) -> None:
