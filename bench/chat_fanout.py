@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/chat_fanout.py [--clients 500] [--rate 10] [--duration 10]
         [--servers daphne,uvicorn] [--layer pubsub|core] [--idle 2000] [--skip-baselines]
+        [--senders 40] [--persist-only]
 
 Starts everything itself: a private redis-server (no persistence) on a free port, a scratch
 database (a temporary SQLite file, or PostgreSQL when DATABASE_URL points at a server: a
@@ -15,9 +16,9 @@ each server (daphne, uvicorn) serving Backstage with the chosen channel layer it
 2. the fan-out ceiling on one process: a short ramp (x`--factor` per step of `--step`
    seconds) until p99 passes 50 ms or a delivery is missing; the last good step, in
    deliveries/s;
-3. persisted chat, on a fresh server: `--senders` students, each in a direct conversation of
-   their own, sending back to back (inbox announcements included); messages/s acknowledged
-   (so committed) and the acknowledgement p50/p99;
+3. persisted chat, on fresh servers (one process, then two): `--senders` students, each in a
+   direct conversation of their own, sending back to back (inbox announcements included);
+   messages/s acknowledged (so committed) and the acknowledgement p50/p99;
 4. RSS per idle connection, on a fresh server: its RSS before and after `--idle` idle
    sockets.
 
@@ -113,6 +114,8 @@ def with_ramp(job: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
 
 def ours(stack: Stack, server: str, args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {}
+    if args.persist_only:
+        return persisted(stack, server, args)
     for processes in (1, 2):
         ports = [port for port, _ in stack.start_servers(server, processes)]
         users, topic = make_users_and_topic(args.clients + 1, f"{server}{processes}-")
@@ -128,9 +131,7 @@ def ours(stack: Stack, server: str, args: argparse.Namespace) -> dict[str, Any]:
         stack.stop_servers()
     # Each on a server of its own: the ramp ends past the ceiling, and the backlog it leaves
     # (and the memory it held) would be measured too.
-    [(port, _process)] = stack.start_servers(server, 1)
-    figures["persist"] = persist(port, server, args)
-    stack.stop_servers()
+    figures.update(persisted(stack, server, args))
     if args.idle:
         [(port, _process)] = stack.start_servers(server, 1)
         figures["idle_kb"] = idle_rss(stack, server, port, args.idle)
@@ -138,16 +139,28 @@ def ours(stack: Stack, server: str, args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
-def persist(port: int, server: str, args: argparse.Namespace) -> dict[str, Any]:
-    """`--senders` students, each in a direct conversation of their own, back to back."""
-    pairs = [make_users_and_topic(2, f"{server}-p{n}-", kind="dm") for n in range(args.senders)]
+def persisted(stack: Stack, server: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Persisted chat on one fresh process, then on two."""
+    figures = {}
+    for processes in (1, 2):
+        ports = [port for port, _ in stack.start_servers(server, processes)]
+        figures[f"persist{processes}"] = persist(ports, f"{server} x{processes}", args)
+        stack.stop_servers()
+    return figures
+
+
+def persist(ports: list[int], name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """`--senders` students, each in a direct conversation of their own, back to back, spread
+    over the servers' ports."""
+    prefix = name.replace(" ", "")
+    pairs = [make_users_and_topic(2, f"{prefix}-p{n}-", kind="dm") for n in range(args.senders)]
     tickets = tickets_for([users[0] for users, _topic in pairs])
     senders = [
-        [f"ws://127.0.0.1:{port}/ws/?ticket={ticket}", topic]
-        for ticket, (_users, topic) in zip(tickets, pairs, strict=True)
+        [f"ws://127.0.0.1:{ports[n % len(ports)]}/ws/?ticket={ticket}", topic]
+        for n, (ticket, (_users, topic)) in enumerate(zip(tickets, pairs, strict=True))
     ]
     job = {"mode": "persist", "senders": senders, "duration": args.duration}
-    return load(job, f"{server} x1")[0]
+    return load(job, name)[0]
 
 
 def idle_rss(stack: Stack, server: str, port: int, count: int) -> float:
@@ -199,8 +212,10 @@ def summary(args: argparse.Namespace, stack: Stack, runs: dict[str, dict[str, An
         for processes in (1, 2):
             if f"steady{processes}" in figures:
                 print(describe(f"{name} x{processes}", figures[f"steady{processes}"]))
-    print(f"\nfan-out ceiling on one process (p99 ≤ {P99_TARGET_MS:.0f} ms, nothing lost):")
-    for name, figures in runs.items():
+    with_ceiling = {name: figures for name, figures in runs.items() if "ceiling" in figures}
+    if with_ceiling:
+        print(f"\nfan-out ceiling on one process (p99 ≤ {P99_TARGET_MS:.0f} ms, nothing lost):")
+    for name, figures in with_ceiling.items():
         line = f"  {name:<20} {figures['ceiling']:8.0f} deliveries/s"
         if bare:
             line += f"   {figures['ceiling'] / bare:5.2f}x bare"
@@ -208,8 +223,9 @@ def summary(args: argparse.Namespace, stack: Stack, runs: dict[str, dict[str, An
             line += f"   {figures['ceiling'] / textbook:5.2f}x textbook"
         print(line)
     for name, figures in runs.items():
-        if "persist" in figures:
-            print(describe(name, figures["persist"]))
+        for processes in (1, 2):
+            if f"persist{processes}" in figures:
+                print(describe(f"{name} x{processes}", figures[f"persist{processes}"]))
         if figures.get("idle_kb") is not None:
             print(f"{name:<26} RSS per idle connection: {figures['idle_kb']:.1f} KB")
 
@@ -220,12 +236,15 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of steady sending")
     parser.add_argument("--step", type=float, default=3.0, help="seconds per ramp step")
-    parser.add_argument("--factor", type=float, default=1.5, help="rate factor per ramp step")
-    parser.add_argument("--senders", type=int, default=20, help="senders of the persisted run")
+    parser.add_argument("--factor", type=float, default=1.25, help="rate factor per ramp step")
+    parser.add_argument("--senders", type=int, default=40, help="senders of the persisted run")
     parser.add_argument("--servers", default="daphne,uvicorn")
     parser.add_argument("--layer", choices=["pubsub", "core"], default="pubsub")
     parser.add_argument("--idle", type=int, default=2000, help="idle sockets for RSS (0: skip)")
     parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument(
+        "--persist-only", action="store_true", help="only persisted chat (no fan-out, no baselines)"
+    )
     args = parser.parse_args()
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -240,7 +259,7 @@ def main() -> None:
             for server in args.servers.split(","):
                 print(f"Backstage under {server} ({args.layer} layer, {stack.database})")
                 runs[f"backstage/{server}"] = ours(stack, server, args)
-            if not args.skip_baselines:
+            if not (args.skip_baselines or args.persist_only):
                 for kind in ("bare", "textbook"):
                     print(f"baseline: {kind}")
                     result = baseline(stack, kind, args)
