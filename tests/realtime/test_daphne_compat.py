@@ -1,7 +1,7 @@
 """The daphne adjustments are installed only under daphne, and do what they say."""
 
 import importlib
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -14,6 +14,8 @@ def fresh_install(monkeypatch: pytest.MonkeyPatch) -> Any:
     autobahn_protocol = importlib.import_module("autobahn.websocket.protocol")
     monkeypatch.setattr(daphne_compat, "_installed", False)
     monkeypatch.setattr(protocol, "serverClose", protocol.serverClose)
+    tcp = importlib.import_module("twisted.internet.tcp")
+    monkeypatch.setattr(tcp.Connection, "write", tcp.Connection.write)
     for helper in ("hltype", "hlval"):
         monkeypatch.setattr(autobahn_protocol, helper, getattr(autobahn_protocol, helper))
     daphne_compat.install_once()
@@ -26,6 +28,12 @@ def test_log_decorations_become_plain_values(fresh_install: Any) -> None:
     assert autobahn_protocol.hltype(len) is len  # no inspect, no click.style
 
 
+def test_twisted_writes_at_once_once_installed(fresh_install: Any) -> None:
+    from twisted.internet import tcp
+
+    assert getattr(tcp.Connection.write, daphne_compat._MARK, False)
+
+
 def test_rfc_close_codes_are_sent_as_close_frames(fresh_install: Any) -> None:
     protocol, _autobahn = fresh_install
     sent: list[dict[str, Any]] = []
@@ -36,3 +44,88 @@ def test_rfc_close_codes_are_sent_as_close_frames(fresh_install: Any) -> None:
 
     protocol.serverClose(Fake(), 1009)
     assert sent == [{"code": 1009, "isReply": False}]
+
+
+class _Reactor:
+    """What a Twisted transport asks of its reactor when it buffers: to be told when its socket
+    is writable."""
+
+    def __init__(self) -> None:
+        self.writers: set[Any] = set()
+
+    def addWriter(self, writer: Any) -> None:
+        self.writers.add(writer)
+
+    def removeWriter(self, writer: Any) -> None:
+        self.writers.discard(writer)
+
+
+@pytest.fixture
+def tcp_pair(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A Twisted TCP transport (with the shortcut installed) on one end of a real socket pair;
+    the other end, non-blocking, and the transport's reactor."""
+    import socket
+
+    from twisted.internet import protocol, tcp
+
+    monkeypatch.setattr(tcp.Connection, "write", tcp.Connection.write)
+    daphne_compat._write_at_once()
+    ours, peer = socket.socketpair()
+    for end in (ours, peer):
+        end.setblocking(False)
+    reactor = _Reactor()
+    # zope interfaces, which mypy does not see implemented: typed loosely.
+    transport = tcp.Connection(ours, cast(Any, protocol.Protocol()), reactor=cast(Any, reactor))
+    transport.connected = True
+    yield transport, peer, reactor
+    ours.close()
+    peer.close()
+
+
+def _read_all(peer: Any) -> bytes:
+    received = b""
+    while True:
+        try:
+            chunk = peer.recv(1 << 20)
+        except BlockingIOError:
+            return received
+        if not chunk:
+            return received
+        received += chunk
+
+
+def test_a_write_with_nothing_waiting_goes_out_at_once(tcp_pair: Any) -> None:
+    transport, peer, reactor = tcp_pair
+    transport.write(b"hello")
+    assert peer.recv(100) == b"hello"  # no reactor turn happened
+    assert reactor.writers == set()
+
+
+def test_a_write_queues_behind_what_the_socket_did_not_take(tcp_pair: Any) -> None:
+    transport, peer, reactor = tcp_pair
+    chunk = bytes(range(256)) * 256  # 64 KB, under Twisted's SEND_LIMIT
+    written: list[bytes] = []
+    while not reactor.writers:  # until the socket is full and Twisted buffers the rest
+        transport.write(chunk)
+        written.append(chunk)
+    received = _read_all(peer)  # the socket has room again, but data is still waiting
+    transport.write(b"tail")
+    written.append(b"tail")
+    assert not received.endswith(b"tail")
+    while reactor.writers:  # the reactor's turns: Twisted sends what it buffered
+        transport.doWrite()
+        received += _read_all(peer)
+    received += _read_all(peer)
+    assert received == b"".join(written)  # in order: the tail did not jump the queue
+
+
+def test_a_failing_send_is_left_to_twisted(tcp_pair: Any) -> None:
+    import socket
+
+    from twisted.internet.error import ConnectionLost
+
+    transport, _peer, reactor = tcp_pair
+    transport.socket.shutdown(socket.SHUT_WR)  # send() now fails with EPIPE
+    transport.write(b"lost")  # no exception here: Twisted's path gets the data
+    assert reactor.writers == {transport}
+    assert isinstance(transport.doWrite(), ConnectionLost)  # and reports it as it always did
