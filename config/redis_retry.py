@@ -1,4 +1,4 @@
-"""Retries for Redis connections (channel layer and cache).
+"""Options for Redis connections (channel layer, cache, peer store): retries, no CLIENT SETINFO.
 
 A pooled connection opened before a Redis restart is dead afterwards; without a retry the
 first command on it fails. For a publish after commit that means a push lost for good when no
@@ -17,6 +17,13 @@ from redis.retry import Retry
 
 RETRIES = 2
 _RETRIED = [RedisConnectionError, RedisTimeoutError]
+# redis-py tells the server its name and version on every new connection (CLIENT SETINFO):
+# two more commands, and `importlib.metadata.version("redis")`, a scan of the installed
+# packages (about 1 ms of CPU), each time, on the event loop for the asyncio clients. When the
+# 50 peers of a signalling benchmark sent their first signals together, the pool opened a
+# connection for each, and those signals waited 100-140 ms (docs/performance.md). The server
+# needs no name on our connections.
+_NO_CLIENT_SETINFO: dict[str, Any] = {"driver_info": None}
 
 
 def _backoff() -> ExponentialBackoff:
@@ -24,10 +31,18 @@ def _backoff() -> ExponentialBackoff:
 
 
 def async_pool_options() -> dict[str, Any]:
-    """Connection-pool options for channels-redis (redis.asyncio)."""
-    return {"retry": AsyncRetry(_backoff(), RETRIES), "retry_on_error": list(_RETRIED)}
+    """Connection-pool options for channels-redis and the other asyncio clients."""
+    return {
+        "retry": AsyncRetry(_backoff(), RETRIES),
+        "retry_on_error": list(_RETRIED),
+        **_NO_CLIENT_SETINFO,
+    }
 
 
 def sync_pool_options() -> dict[str, Any]:
-    """Connection-pool options for Django's RedisCache (redis-py)."""
-    return {"retry": Retry(_backoff(), RETRIES), "retry_on_error": list(_RETRIED)}
+    """Connection-pool options for Django's RedisCache and the other redis-py clients."""
+    return {
+        "retry": Retry(_backoff(), RETRIES),
+        "retry_on_error": list(_RETRIED),
+        **_NO_CLIENT_SETINFO,
+    }

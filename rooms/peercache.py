@@ -29,6 +29,8 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
+from config import redis_retry
+
 PEER_TTL_SECONDS = 180
 PEER_REFRESH_SECONDS = 60
 
@@ -127,7 +129,7 @@ def _redis_url() -> str:
 def _sync_client() -> redis.Redis:
     url = _redis_url()
     if url not in _sync_clients:
-        _sync_clients[url] = redis.Redis.from_url(url)
+        _sync_clients[url] = redis.Redis.from_url(url, **redis_retry.sync_pool_options())
     return _sync_clients[url]
 
 
@@ -136,7 +138,7 @@ def _async_client() -> aioredis.Redis:
     loop = asyncio.get_running_loop()
     client = _async_clients.get(loop)
     if client is None:
-        client = aioredis.Redis.from_url(_redis_url())
+        client = aioredis.Redis.from_url(_redis_url(), **redis_retry.async_pool_options())
         _async_clients[loop] = client
     return client
 
