@@ -33,9 +33,10 @@ class ChatTopicHandler(TopicHandler):
         ctx.topic_state(topic)["read_only"] = result["read_only"]
         return JoinResult(data=result, seq=seq)
 
-    @frame("message.send", MessageSend)
+    @frame("message.send", MessageSend, pipelined=True)
     async def message_send(self, ctx: Context, topic: Topic, data: MessageSend) -> Payload:
-        # Grouped with the other sends of this process: one transaction per batch.
+        # Grouped with the other sends of this process: one transaction per batch. The writer
+        # queues the send before it first waits, as a pipelined frame must.
         return await writer().send(
             user=ctx.user, topic=topic, body=data.body, client_id=data.client_id
         )

@@ -16,14 +16,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from django.conf import settings
-from pydantic import BaseModel, ValidationError
-from pydantic_core import to_json
+from pydantic import BaseModel
 
 from profiles.models import User
 from realtime.context import Context
 from realtime.eager import run_eagerly
 from realtime.errors import CloseCode, GatewayError
 from realtime.hub import EVICT_MESSAGE, TO_KEY, Hub
+from realtime.keepalive import KeepAlive
 from realtime.ratelimit import FrameRateLimiter, Verdict
 from realtime.registry import (
     JoinResult,
@@ -40,12 +40,13 @@ from realtime.schemas import (
     Ping,
     PingData,
     PongFrame,
-    describe_validation_error,
     encode_push,
     parse_frame,
     peek_frame,
     reply_error,
     reply_ok,
+    utf8_size_exceeds,
+    validate_data,
 )
 from realtime.topics import Topic
 
@@ -58,30 +59,6 @@ _ACCESS_LOST = frozenset({"unauthorized", "forbidden", "not_found"})
 # Pushes waiting behind a send the socket is holding up; past this the client is too slow to
 # keep up and is closed (it resumes from history when it reconnects).
 MAX_BACKLOG = 1000
-
-
-def utf8_size_exceeds(text: str, limit: int) -> bool:
-    """Whether `text` is over `limit` bytes in UTF-8, without encoding it when length decides."""
-    if len(text) > limit:
-        return True
-    if len(text) * 4 <= limit:
-        return False
-    return len(text.encode("utf-8", "surrogatepass")) > limit
-
-
-def _validate(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
-    # Schemas have JSON semantics: a strict schema still takes ISO dates and UUIDs, which JSON
-    # sends as text. `data` came from JSON, so whatever strict Python validation accepts, JSON
-    # mode accepts alike; try it first and re-encode only when it refuses (dates, UUIDs, bad
-    # input), which saves an encode and a parse on every chat message and signal.
-    try:
-        return schema.model_validate(data)
-    except ValidationError:
-        pass
-    try:
-        return schema.model_validate_json(to_json(data))
-    except ValidationError as exc:
-        raise GatewayError("bad_request", describe_validation_error(exc, "data")) from None
 
 
 class Connection:
@@ -108,22 +85,20 @@ class Connection:
         # Settings are read per connection so tests (and a reload) can change them.
         self._max_frame_bytes: int = settings.WS_MAX_FRAME_BYTES
         self._max_topics: int = settings.WS_MAX_TOPICS
-        self._ping_interval: float = settings.WS_PING_INTERVAL_SECONDS
-        self._idle_timeout: float = settings.WS_IDLE_TIMEOUT_SECONDS
         self._limiter = FrameRateLimiter(
             rate=settings.WS_RATE_LIMIT_PER_SECOND,
             burst=settings.WS_RATE_LIMIT_BURST,
             max_strikes=settings.WS_RATE_LIMIT_STRIKES,
         )
-        self._last_activity = time.monotonic()
+        self._keepalive = KeepAlive(
+            ping_interval=settings.WS_PING_INTERVAL_SECONDS,
+            idle_timeout=settings.WS_IDLE_TIMEOUT_SECONDS,
+            ping=self._ping,
+            close_idle=self._close_idle,
+        )
         self._seq_floor: dict[str, int] = {}
         # Joined topics whose group pushes this connection does not hear (Context.set_listening).
         self._not_listening: set[str] = set()
-        # A timer, not a task: it wakes up only to ping or to close, and costs far less memory
-        # per idle connection than a task sleeping in a loop.
-        self._keepalive: asyncio.TimerHandle | None = None
-        self._next_ping = 0.0
-        self._pinger: asyncio.Task[None] | None = None
         # Not None while pushes must wait their turn: during the answer to a client frame (its
         # reply goes first, as a join's history must precede live pushes) or while a push is
         # held up by the socket. Whoever set it relays what gathers here, in order.
@@ -131,6 +106,11 @@ class Connection:
         # Tasks started here (asyncio itself holds tasks only weakly).
         self._outbox_worker: asyncio.Task[None] | None = None
         self._closer: asyncio.Task[None] | None = None
+        self._pinger: asyncio.Task[None] | None = None
+        # Pipelined frames (FrameSpec.pipelined) whose replies are not sent yet, and the task
+        # that sends the last one's (it waits for the replies before it).
+        self._in_line = 0
+        self._line: asyncio.Task[None] | None = None
 
     @property
     def hub_id(self) -> str:
@@ -149,8 +129,7 @@ class Connection:
             await self._open()
         finally:
             await self._work_off_outbox()
-        self._next_ping = time.monotonic() + self._ping_interval
-        self._arm_keepalive()
+        self._keepalive.start()
 
     async def _open(self) -> None:
         self.ctx.channel_name = await self._hub.attach(self)
@@ -172,15 +151,14 @@ class Connection:
         if self._closing:
             return
         self._closing = True
+        self._keepalive.stop()
         await self._close(code)
 
     async def shutdown(self) -> None:
         """The socket is gone: stop the keep-alive and leave every topic (handlers' leave with
         reason "disconnect"). Never raises."""
         self._closing = True
-        if self._keepalive is not None:
-            self._keepalive.cancel()
-            self._keepalive = None
+        self._keepalive.stop()
         for topic in list(self.ctx._joined.values()):
             await self._drop(topic, "disconnect")
         for handler in registered_handlers():
@@ -203,29 +181,13 @@ class Connection:
         if not self._closing:
             await self._send_text(text)
 
-    def _arm_keepalive(self) -> None:
-        wake_at = min(self._next_ping, self._last_activity + self._idle_timeout)
-        delay = max(0.0, wake_at - time.monotonic())
-        self._keepalive = asyncio.get_running_loop().call_later(delay, self._on_keepalive)
+    def _ping(self) -> None:
+        ping = Ping(data=PingData(ts=int(time.time() * 1000)))
+        self._pinger = run_eagerly(self._send(ping.model_dump_json()))
 
-    def _on_keepalive(self) -> None:
-        """Close a connection silent past the idle timeout; ping on schedule; re-arm."""
-        self._keepalive = None
-        if self._closing:
-            return
-        try:
-            now = time.monotonic()
-            if now >= self._last_activity + self._idle_timeout:
-                logger.info("%r: idle for %.1f s, closing", self, now - self._last_activity)
-                self._closer = run_eagerly(self.close(CloseCode.IDLE_TIMEOUT))
-                return
-            if now >= self._next_ping:
-                ping = Ping(data=PingData(ts=int(time.time() * 1000)))
-                self._pinger = run_eagerly(self._send(ping.model_dump_json()))
-                self._next_ping = now + self._ping_interval
-        except Exception:
-            logger.exception("%r: keep-alive failed", self)
-        self._arm_keepalive()
+    def _close_idle(self, silent_seconds: float) -> None:
+        logger.info("%r: idle for %.1f s, closing", self, silent_seconds)
+        self._closer = run_eagerly(self.close(CloseCode.IDLE_TIMEOUT))
 
     # --- client frames ------------------------------------------------------------------------
 
@@ -233,7 +195,7 @@ class Connection:
         """Handle one client frame: size, rate, envelope, then the gateway or a handler."""
         if self._closing:
             return
-        self._last_activity = time.monotonic()
+        self._keepalive.touch()
         too_big = (
             utf8_size_exceeds(text, self._max_frame_bytes)
             if text is not None
@@ -259,10 +221,48 @@ class Connection:
         if self._outbox_worker is not None and not self._outbox_worker.done():
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._outbox_worker)  # pushes held up by the socket first
+        if self._is_pipelined(frame):
+            self._answer_in_line(frame)
+            return
+        if self._line is not None and not self._line.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._line)  # the replies of earlier frames first
         self._outbox = deque()
         try:
             await self._send(await self._answer(frame))
         finally:
+            await self._work_off_outbox()
+
+    def _is_pipelined(self, frame: ClientFrame) -> bool:
+        handler = get_handler(Topic.parse(frame.topic).kind)
+        spec = handler.frames.get(frame.type) if handler is not None else None
+        return spec is not None and spec.pipelined
+
+    def _answer_in_line(self, frame: ClientFrame) -> None:
+        """Start answering a pipelined frame and return, so the next frames are read while it
+        waits: a client's queued chat messages go into one batch, not one commit each. Its
+        handler takes its turn before it first waits; the replies go out in frame order, and
+        pushes wait behind them as behind any reply."""
+        if self._outbox is None:
+            self._outbox = deque()
+        self._in_line += 1
+        task = run_eagerly(self._reply_in_turn(frame, self._line))
+        if task is not None:
+            self._line = task
+
+    async def _reply_in_turn(
+        self, frame: ClientFrame, previous: "asyncio.Task[None] | None"
+    ) -> None:
+        try:
+            reply = await self._answer(frame)
+            if previous is not None:
+                with contextlib.suppress(Exception):
+                    await previous
+            await self._send(reply)
+        except Exception:
+            logger.exception("%r: replying to %s (ref %r) failed", self, frame.type, frame.ref)
+        finally:
+            self._in_line -= 1
             await self._work_off_outbox()
 
     async def _refuse_rate_limited(self, text: str | None, *, close: bool) -> None:
@@ -291,9 +291,9 @@ class Connection:
         if handler is None:
             raise GatewayError("not_found", f"No such topic kind: {topic.kind}.")
         if frame.type == "join":
-            return await self._join(handler, topic, _validate(handler.join_schema, frame.data))
+            return await self._join(handler, topic, validate_data(handler.join_schema, frame.data))
         if frame.type == "leave":
-            _validate(EmptyData, frame.data)
+            validate_data(EmptyData, frame.data)
             return await self._leave(handler, topic)
         spec = handler.frames.get(frame.type)
         if spec is None:
@@ -301,7 +301,7 @@ class Connection:
         if not self.ctx.is_joined(topic):
             raise GatewayError("forbidden", f"Join {topic} before sending to it.")
         return await handler.handle_frame(
-            self.ctx, topic, frame.type, _validate(spec.schema, frame.data)
+            self.ctx, topic, frame.type, validate_data(spec.schema, frame.data)
         )
 
     # --- topics -------------------------------------------------------------------------------
@@ -402,12 +402,14 @@ class Connection:
             await self._work_off_outbox()
 
     async def _work_off_outbox(self) -> None:
-        """Handle what gathered in the outbox, in order, then let pushes through again."""
+        """Handle what gathered in the outbox, in order, then let pushes through again (unless
+        pipelined frames still wait for their replies: pushes keep waiting behind those)."""
         try:
             while self._outbox:
                 await self._handle(self._outbox.popleft())
         finally:
-            self._outbox = None
+            if not self._in_line:
+                self._outbox = None
 
     async def _handle(self, message: dict[str, Any]) -> None:
         try:

@@ -59,18 +59,27 @@ class FrameSpec:
     frame_type: str
     schema: type[BaseModel]
     method: str
+    pipelined: bool = False
 
 
-def frame(frame_type: str, schema: type[BaseModel]) -> Callable[[_F], _F]:
+def frame(
+    frame_type: str, schema: type[BaseModel], *, pipelined: bool = False
+) -> Callable[[_F], _F]:
     """Declare a handler method as the handler of client frames of `frame_type`.
 
     The method is called as `await method(ctx, topic, data)` with `data` an instance of
     `schema`, only for connections that have joined the topic. It returns the reply's data
     (a mapping, a pydantic model or None) or raises GatewayError.
+
+    `pipelined`: the connection goes on reading the client's next frames while this one waits
+    (for a commit, say), and sends the replies in frame order. The method must take its turn
+    before it first waits (queue its work synchronously, as `chat.writer` does), since the
+    frames after it may be handled meanwhile. Frames that are not pipelined still wait for
+    every earlier frame's reply.
     """
 
     def mark(method: _F) -> _F:
-        setattr(method, _FRAME_ATTR, (frame_type, schema))
+        setattr(method, _FRAME_ATTR, (frame_type, schema, pipelined))
         return method
 
     return mark
@@ -93,9 +102,9 @@ class TopicHandler:
             for name, attribute in vars(klass).items():
                 marker = getattr(attribute, _FRAME_ATTR, None)
                 if marker is not None:
-                    frame_type, schema = marker
+                    frame_type, schema, pipelined = marker
                     frames[frame_type] = FrameSpec(
-                        frame_type=frame_type, schema=schema, method=name
+                        frame_type=frame_type, schema=schema, method=name, pipelined=pipelined
                     )
         cls.frames = frames
 

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import to_json
 
-from realtime.errors import ErrorCode
+from realtime.errors import ErrorCode, GatewayError
 from realtime.topics import TOPIC_PATTERN
 
 FRAME_TYPE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
@@ -197,3 +198,29 @@ def parse_frame(text: str) -> ClientFrame | PongFrame:
         return ClientFrame.model_validate(obj)
     except ValidationError as exc:
         raise FrameError(ref, describe_validation_error(exc)) from None
+
+
+def utf8_size_exceeds(text: str, limit: int) -> bool:
+    """Whether `text` is over `limit` bytes in UTF-8, without encoding it when length decides."""
+    if len(text) > limit:
+        return True
+    if len(text) * 4 <= limit:
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) > limit
+
+
+def validate_data(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    """A frame's `data` validated by the handler's `schema`; GatewayError(`bad_request`)
+    naming the first bad field when it does not fit."""
+    # Schemas have JSON semantics: a strict schema still takes ISO dates and UUIDs, which JSON
+    # sends as text. `data` came from JSON, so whatever strict Python validation accepts, JSON
+    # mode accepts alike; try it first and re-encode only when it refuses (dates, UUIDs, bad
+    # input), which saves an encode and a parse on every chat message and signal.
+    try:
+        return schema.model_validate(data)
+    except ValidationError:
+        pass
+    try:
+        return schema.model_validate_json(to_json(data))
+    except ValidationError as exc:
+        raise GatewayError("bad_request", describe_validation_error(exc, "data")) from None

@@ -349,3 +349,33 @@ async def test_the_writer_lingers_only_while_others_are_sending(
     third = await busy.send(user=student, topic=topic, body="three", client_id="b3")
     assert [(await second)["seq"], third["seq"]] == [3, 4]
     assert busy.batches == 2  # "two" and "three" together
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("unlimited_chat")
+async def test_one_clients_queued_sends_share_batches_and_a_read_after_them_waits(
+    open_ws: OpenWs, student: Any, professional: Any
+) -> None:
+    """A client flushing its queue after a reconnect sends back to back: the gateway reads on
+    while the first commit runs (message.send is pipelined), so the sends share batches; the
+    replies keep frame order, and a `read` sent after them is answered after their commits."""
+    dm = await sync_to_async(empty_conversation)(student, professional)
+    alice = await joined_user(open_ws, student)
+    assert (await alice.request("join", dm.topic))["ok"]
+    before = writer().batches
+    refs = [f"q{k}" for k in range(20)]
+    for ref in refs:
+        data = {"body": ref, "client_id": uuid.uuid4().hex}
+        await alice.send({"type": "message.send", "topic": dm.topic, "ref": ref, "data": data})
+    await alice.send({"type": "read", "topic": dm.topic, "ref": "read", "data": {"seq": 20}})
+    replies: list[dict[str, Any]] = []
+    while len(replies) < 21:
+        message = await alice.recv()
+        if message["type"] == "reply":
+            replies.append(message)
+    assert [r["ref"] for r in replies] == [*refs, "read"]
+    assert [r["data"]["seq"] for r in replies[:20]] == list(range(1, 21))
+    assert [r["data"]["body"] for r in replies[:20]] == refs
+    assert replies[20]["data"] == {"last_read_seq": 20}
+    assert await sync_to_async(_seqs)(dm) == list(range(1, 21))
+    assert writer().batches - before < 20  # one commit each without pipelining

@@ -180,6 +180,11 @@ class Echo(FrameData):
     times: int = 1
 
 
+class Queued(FrameData):
+    text: str = Field(min_length=1, max_length=10)
+    hold: bool = False  # answer only once the test calls ProbeHandler.release()
+
+
 class ProbeHandler(TopicHandler):
     kind = "probe"
     join_schema = ProbeJoin
@@ -188,6 +193,16 @@ class ProbeHandler(TopicHandler):
         self.leaves: list[tuple[str, str, LeaveReason]] = []
         self.handled: list[tuple[str, str]] = []
         self.refuse_rejoin = False
+        self._released: asyncio.Event | None = None
+
+    def release(self) -> None:
+        """Let the held `probe.queued` frames be answered."""
+        self._gate().set()
+
+    def _gate(self) -> asyncio.Event:
+        if self._released is None:
+            self._released = asyncio.Event()
+        return self._released
 
     async def join(self, ctx: Context, topic: Topic, data: ProbeJoin) -> JoinResult | Payload:
         if topic.id == "closed" or (self.refuse_rejoin and ctx.is_joined(topic)):
@@ -222,6 +237,13 @@ class ProbeHandler(TopicHandler):
     @frame("probe.state", EmptyData)
     async def state(self, ctx: Context, topic: Topic, data: EmptyData) -> Payload:
         return {"state": dict(ctx.topic_state(topic)), "channel": ctx.channel_name}
+
+    @frame("probe.queued", Queued, pipelined=True)
+    async def queued(self, ctx: Context, topic: Topic, data: Queued) -> Payload:
+        self.handled.append(("queued", data.text))  # its turn, taken before it waits
+        if data.hold:
+            await self._gate().wait()
+        return {"text": data.text}
 
     @frame("probe.slow", EmptyData)
     async def slow(self, ctx: Context, topic: Topic, data: EmptyData) -> Payload:

@@ -3,8 +3,8 @@
 import pytest
 
 from realtime.auth import origin_allowed
-from realtime.connection import utf8_size_exceeds
 from realtime.ratelimit import FrameRateLimiter, Verdict
+from realtime.schemas import utf8_size_exceeds
 from realtime.topics import Topic
 
 
@@ -142,9 +142,8 @@ def test_frame_data_is_strict_with_json_semantics() -> None:
 
     from pydantic import ValidationError
 
-    from realtime.connection import _validate
     from realtime.errors import GatewayError
-    from realtime.schemas import FrameData
+    from realtime.schemas import FrameData, validate_data
 
     class Booking(FrameData):
         slot: uuid.UUID
@@ -152,12 +151,12 @@ def test_frame_data_is_strict_with_json_semantics() -> None:
         seats: int
 
     good = {"slot": str(uuid.UUID(int=1)), "at": "2025-03-01T12:30:00Z", "seats": 2}
-    booking = _validate(Booking, good)
+    booking = validate_data(Booking, good)
     assert isinstance(booking, Booking)
     assert booking.at.tzinfo is not None and booking.slot == uuid.UUID(int=1)
     for bad in ({**good, "seats": "2"}, {**good, "seats": 2.5}, {**good, "seats": True}):
         with pytest.raises(GatewayError) as raised:
-            _validate(Booking, bad)
+            validate_data(Booking, bad)
         assert raised.value.code == "bad_request"
         assert "data.seats" in raised.value.message
     with pytest.raises(ValidationError):
