@@ -4,6 +4,7 @@ import importlib
 from typing import Any, cast
 
 import pytest
+from autobahn.websocket.protocol import WebSocketProtocol
 
 from realtime import daphne_compat
 
@@ -14,16 +15,18 @@ def fresh_install(monkeypatch: pytest.MonkeyPatch) -> Any:
     autobahn_protocol = importlib.import_module("autobahn.websocket.protocol")
     monkeypatch.setattr(daphne_compat, "_installed", False)
     monkeypatch.setattr(protocol, "serverClose", protocol.serverClose)
+    monkeypatch.setattr(protocol, "serverSend", protocol.serverSend)
     tcp = importlib.import_module("twisted.internet.tcp")
     monkeypatch.setattr(tcp.Connection, "write", tcp.Connection.write)
     for helper in ("hltype", "hlval"):
         monkeypatch.setattr(autobahn_protocol, helper, getattr(autobahn_protocol, helper))
+    unpatched_send = protocol.serverSend
     daphne_compat.install_once()
-    return protocol, autobahn_protocol
+    return protocol, autobahn_protocol, unpatched_send
 
 
 def test_log_decorations_become_plain_values(fresh_install: Any) -> None:
-    _protocol, autobahn_protocol = fresh_install
+    _protocol, autobahn_protocol, _send = fresh_install
     assert autobahn_protocol.hlval(42) == 42
     assert autobahn_protocol.hltype(len) is len  # no inspect, no click.style
 
@@ -35,7 +38,7 @@ def test_twisted_writes_at_once_once_installed(fresh_install: Any) -> None:
 
 
 def test_rfc_close_codes_are_sent_as_close_frames(fresh_install: Any) -> None:
-    protocol, _autobahn = fresh_install
+    protocol, _autobahn, _send = fresh_install
     sent: list[dict[str, Any]] = []
 
     class Fake:
@@ -44,6 +47,88 @@ def test_rfc_close_codes_are_sent_as_close_frames(fresh_install: Any) -> None:
 
     protocol.serverClose(Fake(), 1009)
     assert sent == [{"code": 1009, "isReply": False}]
+
+
+class _Written:
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.frames.append(data)
+
+
+def _open_socket(protocol_class: Any) -> Any:
+    """A daphne WebSocketProtocol in the state autobahn leaves an open server socket in, as
+    daphne configures it (no compression, no fragmenting), writing to a recorder."""
+    from collections import deque
+
+    from autobahn.websocket.protocol import TrafficStats
+
+    socket = protocol_class()
+    socket.state = socket.STATE_OPEN
+    socket.factory = type("Factory", (), {"isServer": True})()
+    socket.client_addr = ("127.0.0.1", 50000)
+    socket.transport = _Written()
+    socket.trafficStats = TrafficStats()
+    socket._perMessageCompress = None
+    socket.send_queue = deque()
+    socket.logFrames = socket.logOctets = False
+    socket.trackedTimings = None
+    socket.maskServerFrames = False
+    socket.autoFragmentSize = 0
+    socket.maxMessagePayloadSize = 65536
+    return socket
+
+
+TEXTS = ["a", "x" * 125, "x" * 126, "é" * 63, "x" * 65535, "😀" * 16000, '{"type":"message.new"}']
+
+
+def test_text_frames_are_the_bytes_autobahn_sends(fresh_install: Any) -> None:
+    protocol, _autobahn, unpatched_send = fresh_install
+    for text in TEXTS:
+        ours, theirs = _open_socket(protocol), _open_socket(protocol)
+        ours.serverSend(text, False)
+        unpatched_send(theirs, text, False)
+        assert ours.transport.frames == theirs.transport.frames, len(text)
+        assert len(ours.transport.frames) == 1
+
+
+def test_a_push_to_many_members_is_framed_once(fresh_install: Any) -> None:
+    protocol, _autobahn, _send = fresh_install
+    text = '{"type":"message.new","topic":"room:1","data":{}}'
+    members = [_open_socket(protocol) for _ in range(3)]
+    for member in members:
+        member.serverSend(text, False)
+    first, second, third = (member.transport.frames[0] for member in members)
+    assert first is second is third
+
+
+@pytest.mark.parametrize(
+    ("change", "content", "binary"),
+    [
+        ({}, b"bytes", True),
+        ({"_perMessageCompress": object()}, "text", False),
+        ({"send_queue": [(b"queued", False)]}, "text", False),
+        ({"autoFragmentSize": 4}, "longer than four", False),
+        ({"maxMessagePayloadSize": 4}, "longer than four", False),
+        ({"logFrames": True}, "text", False),
+        ({"state": WebSocketProtocol.STATE_CLOSING}, "text", False),
+    ],
+    ids=["binary", "compressed", "queued", "fragmented", "too-big", "logged", "closing"],
+)
+def test_anything_but_a_plain_text_frame_takes_autobahns_path(
+    fresh_install: Any, change: dict[str, Any], content: Any, binary: bool
+) -> None:
+    protocol, _autobahn, _send = fresh_install
+    socket = _open_socket(protocol)
+    for name, value in change.items():
+        setattr(socket, name, value)
+    taken: list[Any] = []
+    socket.sendMessage = lambda payload, binary: taken.append((payload, binary))
+    socket.serverSend(content, binary)
+    assert socket.transport.frames == []
+    expected = content if binary else content.encode()
+    assert taken == [(expected, binary)]
 
 
 class _Reactor:
