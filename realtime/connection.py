@@ -59,6 +59,9 @@ _ACCESS_LOST = frozenset({"unauthorized", "forbidden", "not_found"})
 # Pushes waiting behind a send the socket is holding up; past this the client is too slow to
 # keep up and is closed (it resumes from history when it reconnects).
 MAX_BACKLOG = 1000
+# Pipelined frames a connection takes in before it waits for their replies: a client sending
+# faster than its frames are answered is slowed down, not buffered without end.
+MAX_IN_LINE = 100
 
 
 class Connection:
@@ -222,6 +225,9 @@ class Connection:
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._outbox_worker)  # pushes held up by the socket first
         if self._is_pipelined(frame):
+            if self._in_line >= MAX_IN_LINE and self._line is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self._line)
             self._answer_in_line(frame)
             return
         if self._line is not None and not self._line.done():

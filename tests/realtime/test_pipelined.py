@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from realtime import connection
 from realtime.broadcast import push
 from tests.realtime.conftest import OpenWs, ProbeHandler, WsClient, error_code, joined_user
 
@@ -111,3 +112,19 @@ async def test_pushes_wait_behind_the_replies_then_flow_again(
     # With no frame waiting, pushes go straight out again.
     await push(TOPIC, "probe.note", {"n": 2})
     assert await client.push() == {"type": "probe.note", "topic": TOPIC, "data": {"n": 2}}
+
+
+async def test_a_connection_takes_in_a_bounded_number_of_waiting_frames(
+    open_ws: OpenWs, student: Any, probe: ProbeHandler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connection, "MAX_IN_LINE", 2)
+    client = await joined_probe(open_ws, student)
+    await send_queued(client, "q1", "first", hold=True)
+    await send_queued(client, "q2", "second", hold=True)
+    await send_queued(client, "q3", "third")
+    await asyncio.sleep(0.2)
+    assert probe.handled == [("queued", "first"), ("queued", "second")]  # the third waits
+    probe.release()
+    replies = await next_replies(client, 3)
+    assert [r["ref"] for r in replies] == ["q1", "q2", "q3"]
+    assert probe.handled[2] == ("queued", "third")
