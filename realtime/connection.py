@@ -207,16 +207,20 @@ class Connection:
         if too_big:
             await self.close(CloseCode.MESSAGE_TOO_BIG)
             return
+        # Every early refusal below waits for the replies of pipelined frames before it.
         verdict = self._limiter.admit()
         if verdict is not Verdict.ADMIT:
+            await self._wait_for_line()
             await self._refuse_rate_limited(text, close=verdict is Verdict.CLOSE)
             return
         if text is None:
+            await self._wait_for_line()
             await self._send(reply_error(None, "bad_request", "Send JSON in text frames."))
             return
         try:
             frame = parse_frame(text)
         except FrameError as exc:
+            await self._wait_for_line()
             await self._send(reply_error(exc.ref, "bad_request", exc.message))
             return
         if isinstance(frame, PongFrame):
@@ -225,19 +229,22 @@ class Connection:
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._outbox_worker)  # pushes held up by the socket first
         if self._is_pipelined(frame):
-            if self._in_line >= MAX_IN_LINE and self._line is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(self._line)
+            if self._in_line >= MAX_IN_LINE:
+                await self._wait_for_line()
             self._answer_in_line(frame)
             return
-        if self._line is not None and not self._line.done():
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._line)  # the replies of earlier frames first
+        await self._wait_for_line()
         self._outbox = deque()
         try:
             await self._send(await self._answer(frame))
         finally:
             await self._work_off_outbox()
+
+    async def _wait_for_line(self) -> None:
+        """Return once every pipelined frame received so far has its reply sent."""
+        if self._line is not None and not self._line.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._line)
 
     def _is_pipelined(self, frame: ClientFrame) -> bool:
         handler = get_handler(Topic.parse(frame.topic).kind)
@@ -270,6 +277,8 @@ class Connection:
         finally:
             self._in_line -= 1
             await self._work_off_outbox()
+            if self._line is asyncio.current_task():
+                self._line = None  # the last of the line: nothing left to wait for or keep
 
     async def _refuse_rate_limited(self, text: str | None, *, close: bool) -> None:
         frame_type, ref = peek_frame(text) if text is not None else (None, None)

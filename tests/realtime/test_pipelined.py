@@ -128,3 +128,19 @@ async def test_a_connection_takes_in_a_bounded_number_of_waiting_frames(
     replies = await next_replies(client, 3)
     assert [r["ref"] for r in replies] == ["q1", "q2", "q3"]
     assert probe.handled[2] == ("queued", "third")
+
+
+async def test_a_refusal_before_any_handler_still_waits_its_turn(
+    open_ws: OpenWs, student: Any, probe: ProbeHandler
+) -> None:
+    """Unreadable frames are refused by the gateway itself, at once, yet their replies follow
+    those of the pipelined frames received before them."""
+    client = await joined_probe(open_ws, student)
+    await send_queued(client, "q1", "first", hold=True)
+    await client.send_text("not json")
+    await asyncio.sleep(0.2)
+    assert await client.silent()
+    probe.release()
+    first, refusal = await next_replies(client, 2)
+    assert first["ref"] == "q1" and first["ok"]
+    assert refusal["ref"] is None and error_code(refusal) == "bad_request"
