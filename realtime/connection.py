@@ -247,7 +247,8 @@ class Connection:
                 await asyncio.shield(self._line)
 
     def _is_pipelined(self, frame: ClientFrame) -> bool:
-        handler = get_handler(Topic.parse(frame.topic).kind)
+        # The envelope's pattern guarantees a `kind:id` topic; `_route` parses it in full.
+        handler = get_handler(frame.topic.partition(":")[0])
         spec = handler.frames.get(frame.type) if handler is not None else None
         return spec is not None and spec.pipelined
 
