@@ -70,7 +70,7 @@ class World:
 
 
 def seed(args: argparse.Namespace) -> World:
-    from profiles.models import Role, User
+    from accounts.models import Role, User
     from scheduling.models import BookingRules, Mode, Slot
 
     start = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)

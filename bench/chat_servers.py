@@ -292,8 +292,8 @@ class Stack:
 
 def make_users_and_topic(count: int, prefix: str, kind: str = "lobby") -> tuple[list[Any], str]:
     """`count` users, members of one new conversation of `kind`; its topic."""
+    from accounts.models import User
     from chat.models import Conversation, Membership
-    from profiles.models import User
 
     users = User.objects.bulk_create(
         [User(username=f"{prefix}{n}", display_name=f"U{n}", role="student") for n in range(count)]

@@ -88,9 +88,10 @@ ZIPF = [1 / rank for rank in range(1, len(VOCABULARY) + 1)]
 
 
 def seed(count: int, rng: random.Random) -> None:
-    from profiles.data.taxonomy import JOB_SYNONYMS, PLACES, SPOKEN_LANGUAGES
-    from profiles.models import Interest, Role, Sector, Skill, User, WitnessProfile
-    from profiles.services.search_index import search_entries_write, search_entry_build
+    from accounts.models import Role, User
+    from gallery.data.taxonomy import JOB_SYNONYMS, PLACES, SPOKEN_LANGUAGES
+    from gallery.models import Interest, Sector, Skill, WitnessProfile
+    from gallery.services.search_index import search_entries_write, search_entry_build
 
     sectors = list(Sector.objects.all())
     skills = list(Skill.objects.all())
@@ -162,10 +163,10 @@ def make_views() -> tuple[Any, Any]:
     from rest_framework.response import Response
 
     from config.pagination import LookaheadPagination
-    from profiles import selectors
-    from profiles.gallery_api import ProfileSearchView
-    from profiles.gallery_serializers import ProfileCardSerializer
-    from profiles.models import WitnessProfile
+    from gallery import selectors
+    from gallery.api import ProfileSearchView
+    from gallery.models import WitnessProfile
+    from gallery.serializers import ProfileCardSerializer
 
     class NaiveSearchView(ProfileSearchView):
         """What one writes first: icontains on the raw fields, newest first."""
@@ -244,8 +245,9 @@ def main(argv: list[str]) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from profiles.data.taxonomy import JOB_SYNONYMS, SECTORS
-    from profiles.models import Interest, Role, StudentProfile, User
+    from accounts.models import Role, User
+    from gallery.data.taxonomy import JOB_SYNONYMS, SECTORS
+    from gallery.models import Interest, StudentProfile
 
     try:
         call_command("migrate", verbosity=0)

@@ -322,7 +322,7 @@ def prepare(args: argparse.Namespace) -> tuple[list[tuple[int, str]], list[tuple
     django.setup()
     from django.core.management import call_command
 
-    from profiles.models import User
+    from accounts.models import User
     from rooms.services import room_create
 
     call_command("migrate", verbosity=0)
@@ -363,7 +363,7 @@ def prepare(args: argparse.Namespace) -> tuple[list[tuple[int, str]], list[tuple
 
 
 def tickets(user_ids: list[int]) -> list[str]:
-    from profiles.models import User
+    from accounts.models import User
     from realtime.tickets import ticket_issue
 
     return [ticket_issue(user=User.objects.get(pk=uid)).ticket for uid in user_ids]

@@ -7,9 +7,9 @@ new kind needs an access function and a handler subclass, and no other chat code
 
 from collections.abc import Callable, Sequence
 
+from accounts.models import User
 from chat import batch_sql
 from chat.models import Conversation
-from profiles.models import User
 from realtime.errors import ErrorCode
 from realtime.topics import Topic
 

@@ -7,6 +7,7 @@ chat's errors into the gateway's `GatewayError`.
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from accounts.models import User
 from chat import selectors, services
 from chat.access import (
     ChatAccessError,
@@ -17,7 +18,6 @@ from chat.access import (
 from chat.models import Conversation
 from chat.payloads import message_change_payload, message_payload
 from chat.sending import SendRequest, message_send_batch
-from profiles.models import User
 from realtime.errors import GatewayError
 from realtime.topics import Topic
 

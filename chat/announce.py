@@ -7,11 +7,11 @@ can have hundreds of members, and their chat is read in the room.
 from collections.abc import Iterable
 from typing import Any
 
+from accounts.models import User
 from chat import batch_sql
 from chat.models import Conversation, Message
-from profiles.handlers import user_topic
-from profiles.models import User
 from realtime.broadcast import push_on_commit
+from realtime.users import user_topic
 
 PREVIEW_LENGTH = 140
 

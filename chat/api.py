@@ -9,13 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import request_user
+from accounts.models import User
 from chat import selectors, services
 from chat.access import ChatAccessError, access_conversation
 from chat.models import CONTACT_MESSAGE_MAX_LENGTH, ContactRequest
 from chat.payloads import author_payload, conversation_ref
 from config.api_errors import Conflict
-from profiles.api import request_user
-from profiles.models import User
 
 
 def api_error(exc: services.ChatError | ChatAccessError) -> exceptions.APIException:

@@ -29,10 +29,10 @@ from chat.presence_store import (
     presence_should_announce,
 )
 from chat.selectors import conversation_partner_ids
-from profiles.handlers import user_topic
 from realtime.broadcast import push
 from realtime.context import Context
 from realtime.db import database_sync_to_async
+from realtime.users import user_topic
 
 logger = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
+from accounts.models import User
 from chat.models import ContactRequest, ContactStatus, Conversation, Membership, Message
 from chat.payloads import author_payload, message_change_payload, message_payload
 from chat.presence_store import online_user_ids
-from profiles.models import User
 
 HISTORY_MAX = 200
 LATEST_PAGE = 50

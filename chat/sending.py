@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from chat import batch_sql
 from chat.announce import conversation_activity_on_commit
 from chat.models import Conversation, Membership, Message
 from chat.payloads import message_payload
 from chat.ratelimit import rate_allowances
 from chat.services import ChatError, SendResult
-from profiles.models import User
 from realtime.broadcast import push_on_commit
 
 logger = logging.getLogger(__name__)

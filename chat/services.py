@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import Role, User
 from chat.announce import conversation_read_on_commit
 from chat.models import (
     ContactRequest,
@@ -25,10 +26,9 @@ from chat.payloads import (
     conversation_ref,
     message_change_payload,
 )
-from profiles.handlers import user_topic
-from profiles.models import Role, User
 from realtime.broadcast import push_on_commit
 from realtime.errors import ErrorCode
+from realtime.users import user_topic
 
 EDIT_WINDOW = timedelta(minutes=15)
 logger = logging.getLogger(__name__)

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from chat import selectors, services
 from chat.access import ChatAccessError, access_conversation
 from chat.models import CONTACT_MESSAGE_MAX_LENGTH
-from profiles.models import User
 from safeguarding.models import ReportReason
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from django.conf import settings
 
+from accounts.models import User
 from chat import actions
-from profiles.models import User
 from realtime.db import database_sync_to_async
 from realtime.topics import Topic
 

@@ -58,13 +58,15 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
-    "profiles",
+    "accounts",
     "realtime",
+    "gallery",
     "scheduling",
     "chat",
     "rooms",
     "safeguarding",
     "frontend",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "profiles.middleware.UserPreferencesMiddleware",
+    "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -242,8 +244,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "RoleEnum": "profiles.models.Role",
-        "SelfServiceRoleEnum": "profiles.models.SELF_SERVICE_ROLE_CHOICES",
+        "RoleEnum": "accounts.models.Role",
+        "SelfServiceRoleEnum": "accounts.models.SELF_SERVICE_ROLE_CHOICES",
     },
 }
 

@@ -6,7 +6,8 @@ from config.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("api/", include("profiles.urls")),
+    path("api/", include("accounts.urls")),
+    path("api/", include("gallery.api_urls")),
     path("api/", include("realtime.urls")),
     path("api/", include("rooms.api_urls")),
     path("", include("scheduling.urls")),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gallery.urls")),
     path("", include("frontend.urls")),
 ]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from profiles.models import Role
+from accounts.models import Role
 
 ROLE_CHOICES = [
     (Role.STUDENT.value, _("I'm a student")),

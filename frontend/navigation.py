@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from profiles.models import Role
+from accounts.models import Role
 
 
 @dataclass(frozen=True)
@@ -45,28 +45,28 @@ STAFF = ORGANISER | MODERATOR
 DESTINATIONS: tuple[Destination, ...] = (
     Destination(
         "explore",
-        "frontend:explore",
+        "gallery:explore",
         _("Explore jobs"),
         _("Browse professionals by job, sector or what you love doing."),
         STUDENT,
     ),
     Destination(
         "surprise",
-        "frontend:surprise",
+        "gallery:surprise",
         _("Surprise me"),
         _("Not sure what you're looking for? Let us pick a few jobs for you."),
         STUDENT,
     ),
     Destination(
         "saved",
-        "frontend:saved",
+        "gallery:saved",
         _("Saved"),
         _("The professionals you kept for later."),
         STUDENT,
     ),
     Destination(
         "interests",
-        "frontend:interests",
+        "gallery:interests",
         _("My interests"),
         _("Tell us what you like: your surprises get better."),
         STUDENT,
@@ -74,7 +74,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     Destination(
         "profile",
-        "frontend:profile_edit",
+        "gallery:profile_edit",
         _("My profile"),
         _("Tell students about your typical day, your path and your training."),
         PROFESSIONAL,

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from accounts.models import Role, User
+from accounts.services import user_register, user_set_preferences
 from frontend.forms import ROLE_CHOICES, RegisterForm
 from frontend.navigation import links_for_role
-from profiles.models import Role, User, WitnessProfile
-from profiles.selectors import student_interest_ids
-from profiles.services import user_register, user_set_preferences
+from gallery.models import WitnessProfile
+from gallery.selectors import student_interest_ids
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 

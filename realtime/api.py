@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from profiles.models import User
+from accounts.models import User
 from realtime.serializers import WsTicketSerializer
 from realtime.tickets import ticket_issue
 

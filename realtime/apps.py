@@ -6,4 +6,7 @@ class RealtimeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from realtime import checks  # noqa: F401  (registers the settings checks)
+        from realtime import (
+            checks,  # noqa: F401  (registers the settings checks)
+            users,  # noqa: F401  (registers the user topic)
+        )

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
-from profiles.models import User
+from accounts.models import User
 from realtime import daphne_compat
 from realtime.db import database_sync_to_async
 from realtime.errors import CloseCode

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from pydantic import BaseModel
 
-from profiles.models import User
+from accounts.models import User
 from realtime.context import Context
 from realtime.eager import run_eagerly
 from realtime.errors import CloseCode, GatewayError

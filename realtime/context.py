@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from profiles.models import User
+from accounts.models import User
 from realtime.schemas import Payload, encode_push
 from realtime.topics import Topic
 

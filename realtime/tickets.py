@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from profiles.models import User
+from accounts.models import User
 from realtime.models import WsTicket
 
 # Longer input cannot be a ticket (token_urlsafe(32) is 43 characters): no need to hash it.

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from profiles.models import User
+from accounts.models import User
 from rooms.errors import RoomError
 from rooms.models import Room, RoomInvite, RoomStatus, Visibility
 from scheduling.models import Booking, BookingStatus

@@ -4,8 +4,8 @@ service (or the join's reads), with the rooms' errors turned into the gateway's.
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from accounts.models import User
 from chat import actions as chat_actions
-from profiles.models import User
 from realtime.errors import GatewayError
 from realtime.topics import Topic
 from rooms import services

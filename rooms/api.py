@@ -9,9 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import request_user
 from chat.payloads import author_payload
 from config.api_errors import Conflict
-from profiles.api import request_user
 from rooms import selectors, services
 from rooms.access import access_room
 from rooms.errors import RoomError

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from profiles.models import User
+from accounts.models import User
 from rooms.models import Room, RoomStatus
 from rooms.services import room_create
 

@@ -14,11 +14,11 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from chat.access import ChatAccessError, register_chat_access
 from chat.handlers import ChatTopicHandler
 from chat.models import Conversation
 from chat.schemas import ChatJoin, Typing
-from profiles.models import User
 from realtime.broadcast import push, push_to_channel
 from realtime.context import Context
 from realtime.db import database_sync_to_async

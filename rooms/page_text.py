@@ -7,7 +7,7 @@ Placeholders are `%(name)s`, filled in by room.js; plural entries carry the lang
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from profiles.models import Role
+from accounts.models import Role
 
 
 def room_page_text() -> dict[str, str | dict[str, str]]:

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from chat.payloads import author_payload
-from profiles.models import User
 from rooms.access import rooms_visible_to
 from rooms.models import (
     ParticipantRole,

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from profiles.models import Role, User
+from accounts.models import Role, User
 from rooms import selectors, services
 from rooms.access import EARLY_ENTRY, access_room
 from rooms.errors import RoomError

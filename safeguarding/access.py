@@ -1,8 +1,8 @@
 """Who may read what in safeguarding: moderators read conversations that were reported."""
 
+from accounts.models import Role, User
 from chat.access import register_chat_reader
 from chat.models import Conversation
-from profiles.models import Role, User
 from realtime.topics import Topic
 
 

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from chat.access import ChatAccessError, access_conversation
 from chat.models import Message
-from profiles.models import User
 from safeguarding.access import SafeguardingAccessError, require_moderator
 from safeguarding.models import Report, ReportReason, ReportStatus
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from profiles.models import User
+from accounts.models import User
 from safeguarding import selectors, services
 from safeguarding.access import is_moderator
 from safeguarding.models import REPORT_DETAILS_MAX_LENGTH, RESOLUTION_MAX_LENGTH, Report

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.errors import NotFound
 from scheduling.models import Booking
 

@@ -20,10 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import request_user
+from accounts.models import Role, User
 from config.api_errors import Conflict
 from config.pagination import LookaheadPagination
-from profiles.api import request_user
-from profiles.models import Role, User
 from scheduling import selectors, services
 from scheduling.access import access_booking
 from scheduling.errors import (

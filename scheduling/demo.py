@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from profiles.models import Role, User
+from accounts.models import Role, User
 from scheduling.models import AvailabilityWindow, Mode, WindowKind
 from scheduling.services.availability import availability_window_add
 

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.meeting_rooms import meeting_room_url
 from scheduling.models import Booking, BookingStatus, Mode
 

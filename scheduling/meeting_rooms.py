@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from profiles.models import User
+from accounts.models import User
 from rooms.errors import RoomError
 from rooms.media import media_policy
 from rooms.models import MediaMode, Room, Visibility

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from profiles.models import Role, User
+from accounts.models import Role, User
 from scheduling.models import (
     AvailabilityWindow,
     BlockedDate,

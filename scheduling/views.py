@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from profiles.models import Role, User, WitnessProfile
+from accounts.models import Role, User
+from gallery.models import WitnessProfile
 from scheduling import selectors, services
 from scheduling.access import access_booking
 from scheduling.errors import NotFound, NotPermitted, SchedulingError

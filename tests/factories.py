@@ -1,7 +1,8 @@
 import factory
 from django.contrib.auth.hashers import make_password
 
-from profiles.models import Interest, Sector, Skill, User, WitnessProfile
+from accounts.models import User
+from gallery.models import Interest, Sector, Skill, WitnessProfile
 
 DEFAULT_PASSWORD = "a-long-test-passphrase"
 # Hashing once keeps factories fast: PBKDF2 per user would dominate the suite.
@@ -30,7 +31,7 @@ def make_witness(
     **fields: object,
 ) -> WitnessProfile:
     """A witness profile made through the service, so its search columns are built."""
-    from profiles import services
+    from gallery import services
 
     owner: User = user or UserFactory.create(role="professional", verified=verified)
     data = services.WitnessProfileData(

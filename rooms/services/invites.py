@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from chat.payloads import author_payload
-from profiles.handlers import user_topic
-from profiles.models import Role, User
 from realtime.broadcast import push_on_commit
+from realtime.users import user_topic
 from rooms.access import access_room, room_host_only
 from rooms.errors import RoomError
 from rooms.models import RoomInvite, RoomStatus

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Role, User
 from chat.models import Conversation
-from profiles.models import Role, User
 from realtime.broadcast import evict_on_commit, push_on_commit
 from rooms.access import access_room, room_host_only
 from rooms.errors import RoomError

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from chat.models import Membership
 from chat.payloads import author_payload
-from profiles.models import User
 from realtime.broadcast import push_on_commit
 from rooms.access import access_room, room_check_entry, room_host_only
 from rooms.errors import RoomError

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from profiles.models import User
+from accounts.models import User
 from realtime.broadcast import push_on_commit
 from rooms.access import access_room, room_host_only
 from rooms.errors import RoomError

@@ -5,8 +5,8 @@ from typing import Any
 
 from django import template
 
+from accounts.models import User
 from chat.payloads import author_payload
-from profiles.models import User
 from rooms.payloads import room_payload
 from rooms.selectors import invitations_to_show
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from profiles.models import Role, User
+from accounts.models import Role, User
 from scheduling.errors import InvalidRequest, NotFound, NotPermitted, SchedulingConflict
 from scheduling.models import (
     MAX_CAPACITY,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from profiles.models import Role, User
+from accounts.models import Role, User
 from scheduling.errors import InvalidRequest, NotFound, NotPermitted, SchedulingConflict
 from scheduling.meeting_rooms import meeting_room_ensure
 from scheduling.models import Booking, BookingStatus, Mode, Slot, SlotStatus

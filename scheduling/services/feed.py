@@ -4,7 +4,7 @@ import secrets
 
 from django.db import transaction
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import CalendarFeed
 
 TOKEN_BYTES = 32

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from profiles.handlers import user_topic
-from profiles.models import User
+from accounts.models import User
 from realtime.broadcast import push_on_commit
+from realtime.users import user_topic
 from scheduling.ics import Method, booking_ics, booking_location, site_url
 from scheduling.models import Booking, BookingStatus
 

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from profiles.handlers import user_topic
 from realtime.broadcast import push_on_commit
+from realtime.users import user_topic
 from scheduling.models import Booking, BookingStatus, ReminderKind, SentReminder
 from scheduling.services.notify import ReminderEvent, booking_emails_send, booking_push_data
 

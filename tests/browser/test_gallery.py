@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from profiles import services
-from profiles.models import Interest, SavedProfile, StudentProfile, WitnessProfile
+from gallery import services
+from gallery.models import Interest, SavedProfile, StudentProfile, WitnessProfile
 from tests.browser.test_shell import A11Y_CHECK, press_tab_until
 from tests.factories import DEFAULT_PASSWORD, UserFactory, make_witness
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from profiles.services import taxonomy_sync
+from gallery.services import taxonomy_sync
 from rooms.services import room_invite
 from tests.factories import make_witness
 from tests.rooms.browser import (  # noqa: F401  (the fixtures: media_chromium, signed_in)

@@ -10,13 +10,13 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from chat import actions
 from chat.access import ChatAccessError, access_conversation, access_conversations
 from chat.models import Conversation, Membership, Message
 from chat.sending import SendRequest, message_send_batch
 from chat.services import ChatError, SendResult
 from chat.writer import MessageWriter, writer
-from profiles.models import User
 from realtime.topics import Topic
 from tests.chat.conftest import empty_conversation
 from tests.realtime.conftest import OpenWs, joined_user

@@ -3,8 +3,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from profiles.models import Sector, WitnessProfile
-from profiles.selectors import visible_profiles
+from gallery.models import Sector, WitnessProfile
+from gallery.selectors import visible_profiles
 from tests.config.test_settings import run_python
 
 User = get_user_model()

@@ -103,7 +103,7 @@ def test_student_without_birth_year_gets_a_field_error_and_nothing_is_stored(
     assert response.status_code == 200
     page = html(response)
     assert not User.objects.exists()
-    # The message comes from profiles.services.user_register, tied to the field.
+    # The message comes from accounts.services.user_register, tied to the field.
     assert 'id="id_birth_year_error"' in page
     assert "Students give their birth year." in page
     widget = re.search(r"<input[^>]*name=\"birth_year\"[^>]*>", page)
@@ -272,7 +272,7 @@ def test_navigation_links_only_pages_that_exist(
 ) -> None:
     from frontend import navigation
 
-    built = {"frontend:explore": "/explore/"}
+    built = {"gallery:explore": "/explore/"}
     monkeypatch.setattr(navigation, "_resolve", built.get)
     client.force_login(student)
     page = html(speak(client, "en").get("/home/"))

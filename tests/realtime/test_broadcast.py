@@ -9,7 +9,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
 from pydantic import BaseModel
 
-from profiles.models import User
+from accounts.models import User
 from realtime.broadcast import evict, evict_on_commit, push, push_on_commit, push_to_channel
 from tests.realtime.conftest import OpenWs, WsClient, joined_user
 

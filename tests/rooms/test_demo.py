@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from profiles.models import User
+from accounts.models import User
 from rooms.access import room_check_entry
 from rooms.models import Room
 from rooms.selectors import room_list

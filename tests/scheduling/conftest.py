@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import AvailabilityWindow, Mode, Slot, WindowKind
 from scheduling.services import availability_window_add
 from tests.browser.conftest import chromium, new_page  # noqa: F401  (for test_browser)

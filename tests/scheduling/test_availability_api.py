@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import AvailabilityWindow, BlockedDate, BookingRules, Slot, SlotStatus
 from tests.scheduling.conftest import client_for, local_day, new_user, slots_of
 

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import (
     AvailabilityWindow,
     Booking,

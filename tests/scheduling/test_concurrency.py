@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
 from rest_framework.test import APIClient
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import AvailabilityWindow, Booking, BookingStatus, Slot
 from tests.factories import UserFactory
 from tests.scheduling.conftest import new_user, slots_of

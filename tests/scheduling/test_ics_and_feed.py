@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import AvailabilityWindow, Booking
 from tests.scheduling.conftest import client_for, slots_of
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import AvailabilityWindow, BlockedDate, Booking, BookingStatus, Slot
 from tests.scheduling.conftest import DASH, local_day, new_user, slots_of
 

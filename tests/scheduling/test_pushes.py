@@ -13,7 +13,7 @@ from channels.layers import get_channel_layer
 from django.db import connections
 from django.utils import timezone
 
-from profiles.models import User
+from accounts.models import User
 from realtime.hub import PUSH_MESSAGE
 from realtime.topics import Topic
 from scheduling.errors import NotPermitted

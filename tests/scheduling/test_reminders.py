@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from profiles.models import User
+from accounts.models import User
 from scheduling import tasks
 from scheduling.models import Booking, BookingRules, Mode, ReminderKind, SentReminder, Slot
 from scheduling.services import booking_cancel, booking_create, booking_reschedule

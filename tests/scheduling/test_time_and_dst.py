@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profiles.models import User
+from accounts.models import User
 from scheduling.models import Slot, WindowKind
 from scheduling.recurrence import WindowPattern, patterns_overlap, wall_to_utc, window_slots
 from scheduling.services import availability_window_add

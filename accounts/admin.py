@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin[User]):
+    list_display = ("username", "display_name", "role", "verified", "is_active", "date_joined")
+    list_filter = ("role", "verified", "is_active")
+    search_fields = ("username", "display_name", "email")
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        (
+            "Backstage",
+            {
+                "fields": (
+                    "role",
+                    "display_name",
+                    "birth_year",
+                    "verified",
+                    "preferred_language",
+                    "time_zone",
+                )
+            },
+        ),
+    )
