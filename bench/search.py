@@ -162,7 +162,7 @@ def make_views() -> tuple[Any, Any]:
     from rest_framework.request import Request
     from rest_framework.response import Response
 
-    from config.pagination import LookaheadPagination
+    from core.pagination import LookaheadPagination
     from gallery import selectors
     from gallery.api import ProfileSearchView
     from gallery.models import WitnessProfile

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from accounts.models import User
 from chat import batch_sql
 from chat.models import Conversation
-from realtime.errors import ErrorCode
+from core.errors import ServiceError
 from realtime.topics import Topic
 
 AccessFunction = Callable[[User, Topic], Conversation]
@@ -22,13 +22,8 @@ ManyAccessFunction = Callable[
 _ACCESS_MANY: dict[str, ManyAccessFunction] = {}
 
 
-class ChatAccessError(Exception):
-    """Refused access. `code` is a protocol error code: `not_found` or `forbidden`."""
-
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ChatAccessError(ServiceError):
+    """Refused access: `not_found` or `forbidden`."""
 
 
 def register_chat_access_many(kind: str) -> Callable[[ManyAccessFunction], ManyAccessFunction]:

@@ -1,10 +1,10 @@
 """One synchronous unit of work per chat frame: access, then one service or selector.
 
-Handlers call these through `database_sync_to_async`, once per frame. They translate the
-chat's errors into the gateway's `GatewayError`.
+Handlers call these through `database_sync_to_async`, once per frame. A refusal is a
+`ServiceError` (`ChatError`, `ChatAccessError`), which the gateway answers as is.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from accounts.models import User
@@ -22,15 +22,6 @@ from realtime.errors import GatewayError
 from realtime.topics import Topic
 
 T = TypeVar("T")
-
-
-def _gateway(function: Callable[[], T]) -> T:
-    try:
-        return function()
-    except ChatAccessError as exc:
-        raise GatewayError(exc.code, exc.message) from None
-    except services.ChatError as exc:
-        raise GatewayError(exc.code, exc.message) from None
 
 
 def _conversation(user: User, topic: Topic) -> Conversation:
@@ -69,7 +60,7 @@ def join(
             data["updates_more"] = updates.more
         return data, history.seq
 
-    return _gateway(run)
+    return run()
 
 
 class SendItem(NamedTuple):
@@ -119,7 +110,7 @@ def edit(*, user: User, topic: Topic, message_id: int, body: str) -> dict[str, A
         )
         return message_change_payload(message, topic=str(topic))
 
-    return _gateway(run)
+    return run()
 
 
 def delete(*, user: User, topic: Topic, message_id: int) -> dict[str, Any]:
@@ -130,7 +121,7 @@ def delete(*, user: User, topic: Topic, message_id: int) -> dict[str, Any]:
         )
         return message_change_payload(message, topic=str(topic))
 
-    return _gateway(run)
+    return run()
 
 
 def read(*, user: User, topic: Topic, seq: int) -> dict[str, Any]:
@@ -139,4 +130,4 @@ def read(*, user: User, topic: Topic, seq: int) -> dict[str, Any]:
         mark = services.membership_mark_read(user=user, conversation=conversation, seq=seq)
         return {"last_read_seq": mark}
 
-    return _gateway(run)
+    return run()

@@ -12,24 +12,9 @@ from rest_framework.views import APIView
 from accounts.api import request_user
 from accounts.models import User
 from chat import selectors, services
-from chat.access import ChatAccessError, access_conversation
+from chat.access import access_conversation
 from chat.models import CONTACT_MESSAGE_MAX_LENGTH, ContactRequest
 from chat.payloads import author_payload, conversation_ref
-from config.api_errors import Conflict
-
-
-def api_error(exc: services.ChatError | ChatAccessError) -> exceptions.APIException:
-    """The REST form of a chat error, in the API's error shape."""
-    field = getattr(exc, "field", None)
-    if exc.code in ("bad_request", "too_large"):
-        return exceptions.ValidationError({field or "non_field_errors": [exc.message]})
-    if exc.code == "conflict":
-        return Conflict(exc.message)
-    if exc.code == "not_found":
-        return exceptions.NotFound(exc.message)
-    if exc.code == "rate_limited":
-        return exceptions.Throttled(detail=exc.message)
-    return exceptions.PermissionDenied(exc.message)
 
 
 class ContactRequestCreateSerializer(serializers.Serializer[Any]):
@@ -72,12 +57,9 @@ class ContactRequestListView(APIView):
             raise exceptions.ValidationError(
                 {"professional": ["Only verified professionals can be contacted."]}
             )
-        try:
-            created = services.contact_request_create(
-                student=user, professional=professional, message=incoming.validated_data["message"]
-            )
-        except services.ChatError as exc:
-            raise api_error(exc) from None
+        created = services.contact_request_create(
+            student=user, professional=professional, message=incoming.validated_data["message"]
+        )
         return Response({"id": created.pk, "status": created.status}, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: dict})
@@ -96,12 +78,9 @@ class ContactRequestAcceptView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request: Request, request_id: int) -> Response:
         """The professional accepts; the direct conversation opens."""
-        try:
-            accepted = services.contact_request_accept(
-                professional=request_user(request), request_id=request_id
-            )
-        except services.ChatError as exc:
-            raise api_error(exc) from None
+        accepted = services.contact_request_accept(
+            professional=request_user(request), request_id=request_id
+        )
         assert accepted.conversation is not None  # noqa: S101  (set by the service)
         return Response(
             {
@@ -118,12 +97,9 @@ class ContactRequestDeclineView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request: Request, request_id: int) -> Response:
         """The professional declines."""
-        try:
-            declined = services.contact_request_decline(
-                professional=request_user(request), request_id=request_id
-            )
-        except services.ChatError as exc:
-            raise api_error(exc) from None
+        declined = services.contact_request_decline(
+            professional=request_user(request), request_id=request_id
+        )
         return Response({"id": declined.pk, "status": declined.status})
 
 
@@ -157,10 +133,7 @@ class MessageListView(APIView):
         topic = (
             selectors.conversation_topic(conversation_id=conversation_id) or f"dm:{conversation_id}"
         )
-        try:
-            conversation = access_conversation(user=request_user(request), topic=topic)
-        except ChatAccessError as exc:
-            raise api_error(exc) from None
+        conversation = access_conversation(user=request_user(request), topic=topic)
         try:
             before = request.query_params.get("before_seq")
             before_seq = int(before) if before is not None else None

@@ -7,7 +7,7 @@ refreshes it (see `chat.presence`), so counts left behind by a process that died
 import logging
 from collections.abc import Iterable
 
-from config.cache import shared_cache
+from core.cache import shared_cache
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ import logging
 
 from django.utils import timezone
 
-from chat.services import messages_per_minute
-from config.cache import shared_cache, shared_redis_client
+from chat.rules import messages_per_minute
+from core.cache import shared_cache, shared_redis_client
 
 logger = logging.getLogger(__name__)
 

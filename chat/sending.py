@@ -24,12 +24,10 @@ from chat.announce import conversation_activity_on_commit
 from chat.models import Conversation, Membership, Message
 from chat.payloads import message_payload
 from chat.ratelimit import rate_allowances
-from chat.services import ChatError, SendResult
+from chat.rules import ChatError, SendResult, message_body_checked
 from realtime.broadcast import push_on_commit
 
 logger = logging.getLogger(__name__)
-
-MAX_BODY = 4000
 
 
 @dataclass(frozen=True)
@@ -44,15 +42,6 @@ class SendRequest:
 # What each request gets: the stored message, a refusal, or (for a request that broke the
 # transaction on its own) the unexpected exception.
 Outcome = SendResult | ChatError | Exception
-
-
-def _checked_body(body: str) -> str:
-    text = body.strip()
-    if not text:
-        raise ChatError("bad_request", "A message cannot be empty.", field="body")
-    if len(text) > MAX_BODY:
-        raise ChatError("too_large", "A message has at most 4000 characters.", field="body")
-    return text
 
 
 def message_send_batch(requests: Sequence[SendRequest]) -> list[Outcome]:
@@ -93,7 +82,7 @@ def _store(requests: Sequence[SendRequest]) -> list[Outcome]:
     by_conversation: dict[int, list[int]] = {}
     for index, request in enumerate(requests):
         try:
-            texts[index] = _checked_body(request.body)
+            texts[index] = message_body_checked(request.body)
         except ChatError as exc:
             outcomes[index] = exc
             continue

@@ -5,7 +5,6 @@ that was rolled back, and a message is committed before anyone hears of it.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,8 +25,10 @@ from chat.payloads import (
     conversation_ref,
     message_change_payload,
 )
+from chat.rules import ChatError, SendResult, message_body_checked
+
+__all__ = ["ChatError", "SendResult"]  # re-exported: callers know them as services.*
 from realtime.broadcast import push_on_commit
-from realtime.errors import ErrorCode
 from realtime.users import user_topic
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -36,21 +37,6 @@ logger = logging.getLogger(__name__)
 
 def max_pending_requests() -> int:
     return int(getattr(settings, "CHAT_MAX_PENDING_REQUESTS", 3))
-
-
-def messages_per_minute() -> int:
-    return int(getattr(settings, "CHAT_MESSAGES_PER_MINUTE", 30))
-
-
-class ChatError(Exception):
-    """A refused write. `code` is a protocol error code (`conflict`, `forbidden`, ...);
-    `field` names the input at fault, if one is."""
-
-    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 # --- contact requests --------------------------------------------------------------------
@@ -191,12 +177,6 @@ def direct_conversation_between(*, student: User, professional: User) -> Convers
 # --- messages ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SendResult:
-    message: Message
-    created: bool
-
-
 def message_send(
     *,
     author: User,
@@ -263,10 +243,8 @@ def message_edit(
     """The author rewrites a message within 15 minutes; members get `message.updated`.
 
     Raises ChatError `not_found`, `forbidden` (not the author, too late), `conflict` (deleted),
-    `bad_request` (empty body)."""
-    text = body.strip()
-    if not text:
-        raise ChatError("bad_request", "A message cannot be empty.", field="body")
+    `bad_request` (empty body), `too_large` (the same limit as sending)."""
+    text = message_body_checked(body)
     with transaction.atomic():
         message = _own_recent_message(
             author=author, conversation=conversation, message_id=message_id

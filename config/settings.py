@@ -16,7 +16,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import redis_retry
+from core import redis_retry
 from scheduling.celery_schedule import SCHEDULING_BEAT_SCHEDULE
 
 # Lets generic Django classes (ModelAdmin[User], QuerySet[Message]) be subscripted at run time.
@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         # Per address: a class logs in from one school address, so this is generous; failed
         # attempts are also limited per account (profiles/login_guard.py).

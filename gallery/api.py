@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.api import request_user
 from accounts.models import Role, User
-from config.pagination import LookaheadPagination
+from core.pagination import LookaheadPagination
 from gallery import selectors, services
 from gallery.data.taxonomy import PLACES, SPOKEN_LANGUAGES
 from gallery.discovery import discovery_propose

@@ -19,6 +19,7 @@ from django.conf import settings
 from pydantic import BaseModel
 
 from accounts.models import User
+from core.errors import ServiceError
 from realtime.context import Context
 from realtime.eager import run_eagerly
 from realtime.errors import CloseCode, GatewayError
@@ -293,7 +294,7 @@ class Connection:
         try:
             result = await self._route(frame)
             return reply_ok(frame.ref, result)
-        except GatewayError as exc:
+        except ServiceError as exc:  # a refusal of the gateway's, a handler's or a service's
             return reply_error(frame.ref, exc.code, exc.message)
         except Exception:
             logger.exception(
@@ -338,7 +339,7 @@ class Connection:
                 raise
         try:
             result = await handler.join(self.ctx, topic, data)
-        except GatewayError as exc:
+        except ServiceError as exc:
             if not rejoin:
                 await self._drop(topic, None)
             elif exc.code in _ACCESS_LOST:

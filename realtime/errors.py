@@ -1,19 +1,10 @@
 """Error codes and close codes of the WebSocket protocol (docs/protocol.md)."""
 
 from enum import IntEnum
-from typing import Literal, get_args
 
-ErrorCode = Literal[
-    "bad_request",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "rate_limited",
-    "too_large",
-    "internal",
-]
-ERROR_CODES: frozenset[str] = frozenset(get_args(ErrorCode))
+from core.errors import ERROR_CODES, ErrorCode, ServiceError
+
+__all__ = ["ERROR_CODES", "CloseCode", "ErrorCode", "GatewayError"]
 
 
 class CloseCode(IntEnum):
@@ -28,19 +19,12 @@ class CloseCode(IntEnum):
     RATE_LIMITED = 4429
 
 
-class GatewayError(Exception):
-    """Raised by the gateway or a topic handler to answer a frame with an error reply.
+class GatewayError(ServiceError):
+    """Raised by the gateway itself or a topic handler to answer a frame with an error reply.
 
     The connection stays open; the frame's ref gets `{"ok": false, "error": {code, message}}`.
-    The message is shown to the client, so it must not leak data the user may not see.
+    Any `ServiceError` a handler lets through is answered the same way.
     """
 
     def __init__(self, code: ErrorCode, message: str) -> None:
-        if code not in ERROR_CODES:
-            raise ValueError(f"unknown gateway error code {code!r}")
-        super().__init__(message)
-        self.code: ErrorCode = code
-        self.message = message
-
-    def __repr__(self) -> str:
-        return f"GatewayError({self.code!r}, {self.message!r})"
+        super().__init__(code, message)

@@ -1,15 +1,12 @@
 """One synchronous unit of work per `room:` frame, run on the database thread: access and one
-service (or the join's reads), with the rooms' errors turned into the gateway's."""
+service (or the join's reads). A refusal is a `RoomError`, which the gateway answers as is."""
 
-from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from accounts.models import User
 from chat import actions as chat_actions
-from realtime.errors import GatewayError
 from realtime.topics import Topic
 from rooms import services
-from rooms.errors import RoomError
 from rooms.ice import ice_servers
 from rooms.media import media_policy
 from rooms.models import ParticipantRole
@@ -32,14 +29,6 @@ _NO_CHAT: dict[str, Any] = {
 }
 
 
-def gateway(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Call a rooms service; a RoomError becomes a GatewayError with the same code."""
-    try:
-        return function(*args, **kwargs)
-    except RoomError as exc:
-        raise GatewayError(exc.code, exc.message) from None
-
-
 def join(
     *,
     user: User,
@@ -54,8 +43,7 @@ def join(
     Returns the reply's data, the chat seq it accounts for, whether the user was let in, and
     the room's media mode (kept by the connection for the relay).
     """
-    outcome = gateway(
-        services.peer_join,
+    outcome = services.peer_join(
         user=user,
         room_id=topic.id,
         peer_id=peer_id,

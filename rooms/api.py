@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 
 from accounts.api import request_user
 from chat.payloads import author_payload
-from config.api_errors import Conflict
 from rooms import selectors, services
 from rooms.access import access_room
 from rooms.errors import RoomError
@@ -35,17 +34,6 @@ _ROOM = inline_serializer(
         "url": serializers.CharField(),
     },
 )
-
-
-def api_error(exc: RoomError) -> exceptions.APIException:
-    """The REST form of a rooms error, in the API's error shape."""
-    if exc.code in ("bad_request", "too_large"):
-        return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
-    if exc.code == "conflict":
-        return Conflict(exc.message)
-    if exc.code == "not_found":
-        return exceptions.NotFound(exc.message)
-    return exceptions.PermissionDenied(exc.message)
 
 
 def _visible(request: Request, room_id: int) -> Any:
@@ -78,10 +66,7 @@ class RoomListView(APIView):
         """A verified professional opens a Q&A room."""
         incoming = RoomCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            room = services.room_create(host=request_user(request), **incoming.validated_data)
-        except RoomError as exc:
-            raise api_error(exc) from None
+        room = services.room_create(host=request_user(request), **incoming.validated_data)
         return Response(room_payload(room), status=status.HTTP_201_CREATED)
 
 
@@ -110,12 +95,9 @@ class RoomInviteView(APIView):
         room = _visible(request, room_id)
         incoming = RoomInviteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            invite, _created = services.room_invite(
-                host=request_user(request), room_id=room.pk, user_id=incoming.validated_data["user"]
-            )
-        except RoomError as exc:
-            raise api_error(exc) from None
+        invite, _created = services.room_invite(
+            host=request_user(request), room_id=room.pk, user_id=incoming.validated_data["user"]
+        )
         body = {"room": room.pk, "user": author_payload(invite.user)}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -127,10 +109,7 @@ class RoomEndView(APIView):
     def post(self, request: Request, room_id: int) -> Response:
         """The host ends the room for everyone."""
         room = _visible(request, room_id)
-        try:
-            ended = services.room_end(user=request_user(request), room_id=room.pk)
-        except RoomError as exc:
-            raise api_error(exc) from None
+        ended = services.room_end(user=request_user(request), room_id=room.pk)
         return Response(room_payload(ended))
 
 
@@ -140,8 +119,5 @@ class RoomInvitationDismissView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, room_id: int) -> Response:
         """The invited user closes the invitation's notice; it no longer shows on their pages."""
-        try:
-            services.room_invite_dismiss(user=request_user(request), room_id=room_id)
-        except RoomError as exc:
-            raise api_error(exc) from None
+        services.room_invite_dismiss(user=request_user(request), room_id=room_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -29,7 +29,6 @@ from realtime.schemas import EmptyData, Payload
 from realtime.topics import Topic
 from rooms import actions, services
 from rooms.access import access_room
-from rooms.actions import gateway
 from rooms.errors import RoomError
 from rooms.media import media_policy
 from rooms.models import RoomParticipant
@@ -203,40 +202,37 @@ class RoomTopicHandler(ChatTopicHandler):
     @frame("hand", Hand)
     async def hand(self, ctx: Context, topic: Topic, data: Hand) -> Payload:
         self._admitted(ctx, topic)
-        hands = await _db(gateway)(
-            services.hand_set, user=ctx.user, room_id=topic.id, raised=data.raised
-        )
+        hands = await _db(services.hand_set)(user=ctx.user, room_id=topic.id, raised=data.raised)
         return {"hands": hands}
 
     @frame("question.ask", QuestionAsk)
     async def question_ask(self, ctx: Context, topic: Topic, data: QuestionAsk) -> Payload:
         self._admitted(ctx, topic)
-        question: Payload = await _db(gateway)(
-            services.question_ask, user=ctx.user, room_id=topic.id, body=data.body
+        question: Payload = await _db(services.question_ask)(
+            user=ctx.user, room_id=topic.id, body=data.body
         )
         return question
 
     @frame("question.vote", QuestionRef)
     async def question_vote(self, ctx: Context, topic: Topic, data: QuestionRef) -> Payload:
         self._admitted(ctx, topic)
-        question: Payload = await _db(gateway)(
-            services.question_vote, user=ctx.user, room_id=topic.id, question_id=data.id
+        question: Payload = await _db(services.question_vote)(
+            user=ctx.user, room_id=topic.id, question_id=data.id
         )
         return question
 
     @frame("question.answer", QuestionRef)
     async def question_answer(self, ctx: Context, topic: Topic, data: QuestionRef) -> Payload:
         self._admitted(ctx, topic)
-        question: Payload = await _db(gateway)(
-            services.question_answer, host=ctx.user, room_id=topic.id, question_id=data.id
+        question: Payload = await _db(services.question_answer)(
+            host=ctx.user, room_id=topic.id, question_id=data.id
         )
         return question
 
     @frame("stage.set", StageSet)
     async def stage_set(self, ctx: Context, topic: Topic, data: StageSet) -> Payload:
         self._admitted(ctx, topic)
-        await _db(gateway)(
-            services.stage_set,
+        await _db(services.stage_set)(
             host=ctx.user,
             room_id=topic.id,
             user_id=data.user_id,
@@ -247,8 +243,7 @@ class RoomTopicHandler(ChatTopicHandler):
     @frame("mute.request", MuteRequest)
     async def mute_request(self, ctx: Context, topic: Topic, data: MuteRequest) -> Payload:
         self._admitted(ctx, topic)
-        await _db(gateway)(
-            services.mute_request,
+        await _db(services.mute_request)(
             host=ctx.user,
             room_id=topic.id,
             user_id=data.user_id,
@@ -259,21 +254,19 @@ class RoomTopicHandler(ChatTopicHandler):
     @frame("participant.remove", UserRef)
     async def participant_remove(self, ctx: Context, topic: Topic, data: UserRef) -> Payload:
         self._admitted(ctx, topic)
-        await _db(gateway)(
-            services.participant_remove, host=ctx.user, room_id=topic.id, user_id=data.user_id
+        await _db(services.participant_remove)(
+            host=ctx.user, room_id=topic.id, user_id=data.user_id
         )
         return {}
 
     @frame("lobby.admit", UserRef)
     async def lobby_admit(self, ctx: Context, topic: Topic, data: UserRef) -> Payload:
         self._admitted(ctx, topic)
-        await _db(gateway)(
-            services.lobby_admit, host=ctx.user, room_id=topic.id, user_id=data.user_id
-        )
+        await _db(services.lobby_admit)(host=ctx.user, room_id=topic.id, user_id=data.user_id)
         return {}
 
     @frame("room.end", EmptyData)
     async def room_end(self, ctx: Context, topic: Topic, data: EmptyData) -> Payload:
         self._admitted(ctx, topic)
-        await _db(gateway)(services.room_end, user=ctx.user, room_id=topic.id)
+        await _db(services.room_end)(user=ctx.user, room_id=topic.id)
         return {}

@@ -29,7 +29,7 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
-from config import redis_retry
+from core import redis_retry
 
 PEER_TTL_SECONDS = 180
 PEER_REFRESH_SECONDS = 60

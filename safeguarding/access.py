@@ -3,16 +3,12 @@
 from accounts.models import Role, User
 from chat.access import register_chat_reader
 from chat.models import Conversation
+from core.errors import ServiceError
 from realtime.topics import Topic
 
 
-class SafeguardingAccessError(Exception):
-    """Refused: `code` is `forbidden` or `not_found` (the API's error codes)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class SafeguardingAccessError(ServiceError):
+    """Refused: `forbidden` or `not_found`."""
 
 
 def is_moderator(user: User) -> bool:

@@ -10,20 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import request_user
-from config.api_errors import Conflict
 from safeguarding import selectors, services
 from safeguarding.access import is_moderator
 from safeguarding.models import REPORT_DETAILS_MAX_LENGTH, RESOLUTION_MAX_LENGTH, ReportReason
-
-
-def api_error(exc: services.ReportError) -> exceptions.APIException:
-    if exc.code == "bad_request":
-        return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
-    if exc.code == "not_found":
-        return exceptions.NotFound(exc.message)
-    if exc.code == "conflict":
-        return Conflict(exc.message)
-    return exceptions.PermissionDenied(exc.message)
 
 
 class ReportCreateSerializer(serializers.Serializer[Any]):
@@ -50,16 +39,13 @@ class ReportListView(APIView):
         incoming = ReportCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            report = services.report_create(
-                reporter=request_user(request),
-                conversation_id=data["conversation"],
-                message_id=data.get("message"),
-                reason=data["reason"],
-                details=data["details"],
-            )
-        except services.ReportError as exc:
-            raise api_error(exc) from None
+        report = services.report_create(
+            reporter=request_user(request),
+            conversation_id=data["conversation"],
+            message_id=data.get("message"),
+            reason=data["reason"],
+            details=data["details"],
+        )
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: dict})
@@ -79,12 +65,9 @@ class ReportCloseView(APIView):
         """Moderators only: close a report with a note on what was done."""
         incoming = ReportCloseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            report = services.report_close(
-                moderator=request_user(request),
-                report_id=report_id,
-                resolution=incoming.validated_data["resolution"],
-            )
-        except services.ReportError as exc:
-            raise api_error(exc) from None
+        report = services.report_close(
+            moderator=request_user(request),
+            report_id=report_id,
+            resolution=incoming.validated_data["resolution"],
+        )
         return Response(selectors.report_payload(report))

@@ -6,18 +6,13 @@ from django.utils import timezone
 from accounts.models import User
 from chat.access import ChatAccessError, access_conversation
 from chat.models import Message
+from core.errors import ServiceError
 from safeguarding.access import SafeguardingAccessError, require_moderator
 from safeguarding.models import Report, ReportReason, ReportStatus
 
 
-class ReportError(Exception):
-    """A refused write: `code` is an API error code, `field` the input at fault if one is."""
-
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+class ReportError(ServiceError):
+    """A refused report or resolution."""
 
 
 def report_create(

@@ -5,8 +5,6 @@ time zone (ISO 8601 with the offset). Service errors map to 400, 403, 404 and 40
 """
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,17 +20,9 @@ from rest_framework.views import APIView
 
 from accounts.api import request_user
 from accounts.models import Role, User
-from config.api_errors import Conflict
-from config.pagination import LookaheadPagination
+from core.pagination import LookaheadPagination
 from scheduling import selectors, services
 from scheduling.access import access_booking
-from scheduling.errors import (
-    InvalidRequest,
-    NotFound,
-    NotPermitted,
-    SchedulingConflict,
-    SchedulingError,
-)
 from scheduling.ics import booking_ics, download_method
 from scheduling.models import MAX_HORIZON_DAYS, CalendarFeed, WindowKind
 from scheduling.serializers import (
@@ -56,27 +46,6 @@ from scheduling.serializers import (
 )
 
 MAX_RANGE = dt.timedelta(days=MAX_HORIZON_DAYS + 1)
-
-
-def api_error(exc: SchedulingError) -> exceptions.APIException:
-    """The API error for a service error (the shape of config.api_errors)."""
-    if isinstance(exc, InvalidRequest):
-        return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
-    if isinstance(exc, SchedulingConflict):
-        return Conflict(exc.message)
-    if isinstance(exc, NotPermitted):
-        return exceptions.PermissionDenied(exc.message)
-    if isinstance(exc, NotFound):
-        return exceptions.NotFound(exc.message)
-    return exceptions.ValidationError({"non_field_errors": [exc.message]})
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    try:
-        yield
-    except SchedulingError as exc:
-        raise api_error(exc) from exc
 
 
 def parse_bound(value: str, *, zone: ZoneInfo, field: str, end: bool) -> dt.datetime:
@@ -187,10 +156,7 @@ class BookingListView(APIView):
         user = request_user(request)
         serializer = BookingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            booking = services.booking_create(
-                student=user, slot_id=serializer.validated_data["slot"]
-            )
+        booking = services.booking_create(student=user, slot_id=serializer.validated_data["slot"])
         return Response(_booking_data(booking, user), status=status.HTTP_201_CREATED)
 
 
@@ -198,8 +164,7 @@ class BookingDetailView(APIView):
     @extend_schema(responses={200: BookingSerializer})
     def get(self, request: Request, booking_id: int) -> Response:
         user = request_user(request)
-        with service_errors():
-            booking = access_booking(user=user, booking_id=booking_id)
+        booking = access_booking(user=user, booking_id=booking_id)
         return Response(_booking_data(booking, user))
 
 
@@ -210,10 +175,9 @@ class BookingCancelView(APIView):
         user = request_user(request)
         serializer = BookingCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            booking = services.booking_cancel(
-                user=user, booking_id=booking_id, reason=serializer.validated_data["reason"]
-            )
+        booking = services.booking_cancel(
+            user=user, booking_id=booking_id, reason=serializer.validated_data["reason"]
+        )
         return Response(_booking_data(booking, user))
 
 
@@ -224,10 +188,9 @@ class BookingRescheduleView(APIView):
         user = request_user(request)
         serializer = BookingRescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            booking = services.booking_reschedule(
-                student=user, booking_id=booking_id, slot_id=serializer.validated_data["slot"]
-            )
+        booking = services.booking_reschedule(
+            student=user, booking_id=booking_id, slot_id=serializer.validated_data["slot"]
+        )
         return Response(_booking_data(booking, user))
 
 
@@ -238,8 +201,7 @@ class BookingIcsView(APIView):
     def get(self, request: Request, booking_id: int) -> HttpResponse:
         """The booking as an iCalendar file: METHOD:PUBLISH, or METHOD:CANCEL once cancelled."""
         user = request_user(request)
-        with service_errors():
-            booking = access_booking(user=user, booking_id=booking_id)
+        booking = access_booking(user=user, booking_id=booking_id)
         body = booking_ics(booking=booking, viewer=user, method=download_method(booking))
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = (
@@ -272,8 +234,7 @@ class BookingRulesView(APIView):
         user = request_user(request)
         serializer = BookingRulesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            rules = services.booking_rules_set(professional=user, **serializer.validated_data)
+        rules = services.booking_rules_set(professional=user, **serializer.validated_data)
         return Response(BookingRulesOutSerializer(rules).data)
 
 
@@ -297,8 +258,7 @@ class WindowListView(APIView):
             values["start_date"] = values.pop("date")
         else:
             values.setdefault("start_date", today)
-        with service_errors():
-            window = services.availability_window_add(professional=user, **values)
+        window = services.availability_window_add(professional=user, **values)
         return Response(WindowSerializer(window).data, status=status.HTTP_201_CREATED)
 
 
@@ -307,8 +267,7 @@ class WindowDetailView(APIView):
     def delete(self, request: Request, window_id: int) -> Response:
         """Remove a window: free slots go, booked ones stay until held or cancelled."""
         user = request_user(request)
-        with service_errors():
-            services.availability_window_remove(professional=user, window_id=window_id)
+        services.availability_window_remove(professional=user, window_id=window_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -319,8 +278,7 @@ class BlockedDateListView(APIView):
         user = request_user(request)
         serializer = BlockedDateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            blocked = services.blocked_date_add(professional=user, **serializer.validated_data)
+        blocked = services.blocked_date_add(professional=user, **serializer.validated_data)
         return Response(BlockedDateSerializer(blocked).data, status=status.HTTP_201_CREATED)
 
 
@@ -328,8 +286,7 @@ class BlockedDateDetailView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, blocked_id: int) -> Response:
         user = request_user(request)
-        with service_errors():
-            services.blocked_date_remove(professional=user, blocked_id=blocked_id)
+        services.blocked_date_remove(professional=user, blocked_id=blocked_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -213,3 +213,27 @@ def test_history_pages(conversation: Any, student: Any, unlimited_chat: None) ->
     assert [m["seq"] for m in latest.messages] == list(range(202, 252)) and latest.older
     older = selectors.message_page_before(conversation=conversation, before_seq=202, limit=50)
     assert [m["seq"] for m in older.messages] == list(range(152, 202)) and older.older
+
+
+def test_edit_and_send_share_one_length_rule(conversation: Any, student: Any) -> None:
+    """A probe stored 7,999 characters by editing while sending refused 4,001: one rule now."""
+    from chat.models import MESSAGE_MAX_LENGTH
+
+    longest = "x" * MESSAGE_MAX_LENGTH
+    sent = services.message_send(
+        author=student, conversation=conversation, body=longest, client_id="long"
+    ).message
+    assert sent.body == longest
+    for change in (
+        lambda: services.message_send(
+            author=student, conversation=conversation, body=longest + "y", client_id="longer"
+        ),
+        lambda: services.message_edit(
+            author=student, conversation=conversation, message_id=sent.pk, body=longest + "y"
+        ),
+    ):
+        with pytest.raises(services.ChatError) as refused:
+            change()
+        assert refused.value.code == "too_large" and refused.value.field == "body"
+    assert Message.objects.get(pk=sent.pk).body == longest
+    assert not Message.objects.filter(client_id="longer").exists()

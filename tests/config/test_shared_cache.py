@@ -6,7 +6,7 @@ from typing import Any
 from django.core.cache import caches
 
 from chat.presence_store import online_user_ids, presence_add
-from config.cache import shared_cache
+from core.cache import shared_cache
 
 
 async def _backends_seen_by_a_task() -> tuple[Any, Any]:

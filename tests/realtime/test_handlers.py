@@ -211,4 +211,4 @@ async def test_default_join_refuses(open_ws: OpenWs, student) -> None:
 def test_user_topic_handler_is_registered() -> None:
     handler = registry.get_handler("user")
     assert handler is not None
-    assert type(handler).__module__ == "profiles.handlers"
+    assert type(handler).__module__ == "realtime.users"

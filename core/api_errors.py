@@ -1,6 +1,7 @@
 """One error shape for the whole REST API: {"error": {"code", "message", "fields"}}.
 
-The codes are those of the WebSocket protocol, so a client handles both the same way.
+The codes are those of the WebSocket protocol, so a client handles both the same way. A
+`ServiceError` that a view lets through is answered here: views need not catch them.
 """
 
 from typing import Any
@@ -10,6 +11,8 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from core.errors import ServiceError
 
 _CODE_BY_STATUS = {
     status.HTTP_400_BAD_REQUEST: "bad_request",
@@ -33,6 +36,23 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+def as_api_exception(exc: ServiceError) -> exceptions.APIException:
+    """The REST form of a service's refusal, with the HTTP status of the same meaning."""
+    if exc.code in ("bad_request", "too_large"):
+        return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
+    if exc.code == "conflict":
+        return Conflict(exc.message)
+    if exc.code == "not_found":
+        return exceptions.NotFound(exc.message)
+    if exc.code == "rate_limited":
+        return exceptions.Throttled(detail=exc.message)
+    if exc.code == "unauthorized":
+        return exceptions.NotAuthenticated(exc.message)
+    if exc.code == "internal":
+        return exceptions.APIException(exc.message)
+    return exceptions.PermissionDenied(exc.message)
+
+
 def _flatten(detail: Any) -> Any:
     """Turn DRF's ErrorDetail trees into plain lists of strings."""
     if isinstance(detail, dict):
@@ -44,7 +64,9 @@ def _flatten(detail: Any) -> Any:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler that answers every error in the shape api.md fixes."""
-    if isinstance(exc, Http404):
+    if isinstance(exc, ServiceError):
+        exc = as_api_exception(exc)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
