@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import login_guard, services
+from accounts.access import request_user
 from accounts.models import User
 from accounts.serializers import (
     CredentialsSerializer,
@@ -104,13 +105,6 @@ class SessionLogoutView(APIView):
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def request_user(request: Request) -> User:
-    """The signed-in caller; views that use it require authentication."""
-    if not isinstance(request.user, User):
-        raise exceptions.NotAuthenticated()
-    return request.user
 
 
 class MeView(APIView):

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import request_user
+from accounts.access import request_user
 from accounts.models import User
 from chat import selectors, services
 from chat.access import access_conversation

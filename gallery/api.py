@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import request_user
+from accounts.access import request_user
 from accounts.models import Role, User
 from core.pagination import LookaheadPagination
 from gallery import selectors, services

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import request_user
+from accounts.access import request_user
 from chat.payloads import author_payload
 from rooms import selectors, services
 from rooms.access import access_room

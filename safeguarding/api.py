@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import request_user
+from accounts.access import request_user
 from safeguarding import selectors, services
 from safeguarding.access import is_moderator
 from safeguarding.models import REPORT_DETAILS_MAX_LENGTH, RESOLUTION_MAX_LENGTH, ReportReason
