@@ -1,0 +1,61 @@
+"""The layer contract of pyproject.toml holds, and would catch an upward import."""
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _root_packages() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages: list[str] = config["tool"]["importlinter"]["root_packages"]
+    return packages
+
+
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """The apps' sources and the contract, copied where a test may break them."""
+    for package in _root_packages():
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_project_keeps_its_layers() -> None:
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 1 kept, 0 broken." in result.stdout
+
+
+def test_a_lazy_upward_import_breaks_the_contract(project_copy: Path) -> None:
+    assert _lint_imports(project_copy).returncode == 0
+    (project_copy / "accounts" / "upward.py").write_text(
+        "def reach_up() -> None:\n    from chat import models  # noqa: F401\n"
+    )
+    result = _lint_imports(project_copy)
+    assert result.returncode != 0
+    assert "accounts is not allowed to import chat" in result.stdout
+
+
+def test_every_app_is_in_the_contract() -> None:
+    """A new app outside the contract would be checked by nothing."""
+    apps = {
+        path.parent.name
+        for path in ROOT.glob("*/apps.py")
+        if (path.parent / "__init__.py").exists()
+    }
+    assert apps <= set(_root_packages())
