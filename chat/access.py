@@ -3,6 +3,10 @@
 Each topic kind that carries chat registers an access function (`dm` here; `room` in the
 rooms app). The chat handler, services and REST views only call `access_conversation`, so a
 new kind needs an access function and a handler subclass, and no other chat code.
+
+Every kind first asks the contact policy whether the user may talk at all
+(`safeguarding.policy.may_chat`). A `dm` membership exists only where the policy let the two
+talk (`chat.services.direct_conversation_open`), so the dm rule is membership.
 """
 
 from collections.abc import Callable, Sequence
@@ -12,6 +16,8 @@ from chat import batch_sql
 from chat.models import Conversation
 from core.errors import ServiceError
 from realtime.topics import Topic
+from safeguarding.access import is_moderator, moderator_may_read
+from safeguarding.policy import may_chat
 
 AccessFunction = Callable[[User, Topic], Conversation]
 _ACCESS: dict[str, AccessFunction] = {}
@@ -58,8 +64,9 @@ def access_conversation(*, user: User, topic: Topic | str) -> Conversation:
     function = _ACCESS.get(parsed.kind)
     if function is None:
         raise ChatAccessError("not_found", "No chat on this topic.")
-    if not user.is_active:
-        raise ChatAccessError("forbidden", "Your account may not chat.")
+    verdict = may_chat(user)
+    if not verdict.allowed:
+        raise ChatAccessError("forbidden", verdict.message)
     return function(user, parsed)
 
 
@@ -72,7 +79,7 @@ def access_conversations(
     outcomes: list[Conversation | ChatAccessError | None] = [None] * len(pairs)
     batched: dict[str, list[int]] = {}
     for index, (user, topic) in enumerate(pairs):
-        if topic.kind in _ACCESS_MANY and user.is_active:
+        if topic.kind in _ACCESS_MANY and may_chat(user).allowed:
             batched.setdefault(topic.kind, []).append(index)
             continue
         try:
@@ -86,34 +93,35 @@ def access_conversations(
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-ReaderFunction = Callable[[User, Topic], Conversation | None]
-_READERS: list[ReaderFunction] = []
-
-
-def register_chat_reader(function: ReaderFunction) -> ReaderFunction:
-    """Decorator: `fn(user, topic) -> Conversation | None` lets non-members read a chat (e.g.
-    moderators after a report, registered by the safeguarding app). None: not this reader."""
-    _READERS.append(function)
-    return function
+# The kind safeguarding's reports name a conversation by (chat/reports.py registers it).
+CONVERSATION = "conversation"
+# What access loads of a conversation; the rest is deferred.
+_LOADED_FIELDS = ("id", "kind", "topic", "last_seq", "revision", "last_message_at")
 
 
 def access_conversation_read(*, user: User, topic: Topic | str) -> tuple[Conversation, bool]:
-    """The conversation of `topic` for reading, and whether the user is read-only (not a
-    member, admitted by a registered reader). Raises ChatAccessError like
-    `access_conversation` when neither a member nor a reader."""
+    """The conversation of `topic` for reading, and whether the user is read-only: not a
+    member, but a moderator and the conversation was reported (safeguarding decides). Raises
+    ChatAccessError like `access_conversation` when neither."""
     try:
         return access_conversation(user=user, topic=topic), False
     except ChatAccessError:
         parsed = Topic.parse(topic) if isinstance(topic, str) else topic
-        if user.is_active:
-            for reader in _READERS:
-                conversation = reader(user, parsed)
-                if conversation is not None:
-                    return conversation, True
-        raise
+        conversation = _reported_for(user, parsed)
+        if conversation is None:
+            raise
+        return conversation, True
 
 
-_DM_FIELDS = ("id", "kind", "topic", "last_seq", "revision", "last_message_at")
+def _reported_for(user: User, topic: Topic) -> Conversation | None:
+    if not is_moderator(user):
+        return None  # nobody else reads this way: refused without a query
+    conversation = Conversation.objects.filter(topic=str(topic)).only(*_LOADED_FIELDS).first()
+    if conversation is None:
+        return None
+    if not moderator_may_read(user=user, target_kind=CONVERSATION, target_id=conversation.pk):
+        return None
+    return conversation
 
 
 @register_chat_access("dm")
@@ -123,7 +131,7 @@ def _access_dm(user: User, topic: Topic) -> Conversation:
         raise _not_a_member()
     conversation = (
         Conversation.objects.filter(pk=key[1], kind="dm", memberships__user=user)
-        .only(*_DM_FIELDS)
+        .only(*_LOADED_FIELDS)
         .first()
     )
     if conversation is None:

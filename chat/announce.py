@@ -10,8 +10,7 @@ from typing import Any
 from accounts.models import User
 from chat import batch_sql
 from chat.models import Conversation, Message
-from realtime.broadcast import push_on_commit
-from realtime.users import user_topic
+from realtime.users import user_notify
 
 PREVIEW_LENGTH = 140
 
@@ -35,12 +34,10 @@ def conversation_activity_on_commit(latest: Iterable[tuple[Conversation, Message
             "last_message_at": message.created_at.isoformat().replace("+00:00", "Z"),
             "author_id": message.author_id,
         }
-        push_on_commit(user_topic(member_id), "conversation.activity", data)
+        user_notify(member_id, "conversation.activity", data)
 
 
 def conversation_read_on_commit(*, user: User, conversation: Conversation, seq: int) -> None:
     """After commit, tell the reader's other tabs (inbox, badge) that `conversation` is read up
     to `seq`: `conversation.read` `{"id", "last_read_seq"}` on the reader's user topic."""
-    push_on_commit(
-        user_topic(user.pk), "conversation.read", {"id": conversation.pk, "last_read_seq": seq}
-    )
+    user_notify(user.pk, "conversation.read", {"id": conversation.pk, "last_read_seq": seq})

@@ -2,11 +2,10 @@
 
 from typing import Any
 
+from accounts.payloads import author_payload
 from chat.models import Conversation, Message
 
-
-def author_payload(user: Any) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.display_name or user.username, "role": user.role}
+__all__ = ["author_payload"]  # re-exported: chat's callers know it as chat.payloads.*
 
 
 def message_payload(message: Message, *, topic: str | None = None) -> dict[str, Any]:

@@ -1,9 +1,9 @@
-"""Reads of the chat: history pages, the inbox, contact requests."""
+"""Reads of the chat: history pages, the inbox, contacts and contact requests."""
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from chat.models import ContactRequest, ContactStatus, Conversation, Membership, Message
@@ -208,6 +208,35 @@ def conversation_partner_ids(*, user_id: int) -> list[int]:
         .values_list("user_id", flat=True)
         .distinct()
     )
+
+
+def contact_list(*, user: User) -> QuerySet[User]:
+    """The user's contacts: active users who share a direct conversation with them (for a
+    professional, the students whose contact request they accepted). Other apps ask this, never
+    chat's tables."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            chat_memberships__conversation__kind="dm",
+            chat_memberships__conversation__memberships__user=user,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+def contact_exists(*, user: User, other: User) -> bool:
+    """Whether `other` is one of `user`'s contacts (see `contact_list`)."""
+    return contact_list(user=user).filter(pk=other.pk).exists()
+
+
+def contact_request_accepted(a: User, b: User) -> bool:
+    """Whether one of the two accepted a contact request of the other: the relationship chat
+    registers with the contact policy (safeguarding.policy)."""
+    return ContactRequest.objects.filter(
+        Q(student=a, professional=b) | Q(student=b, professional=a),
+        status=ContactStatus.ACCEPTED,
+    ).exists()
 
 
 def contact_request_list(*, user: User, status: str | None = None) -> QuerySet[ContactRequest]:

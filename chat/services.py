@@ -1,7 +1,9 @@
 """Writes of the chat: contact requests, conversations, messages, read state.
 
-Every service is atomic and pushes through `push_on_commit`: a push never announces a row
-that was rolled back, and a message is committed before anyone hears of it.
+Every service is atomic and pushes through `push_on_commit` (`user_notify` for a user's
+topic): a push never announces a row that was rolled back, and a message is committed before
+anyone hears of it. Conversations are made here only: other apps open theirs with
+`conversation_open` and add members with `conversation_member_add`.
 """
 
 import logging
@@ -11,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from chat.announce import conversation_read_on_commit
 from chat.models import (
     ContactRequest,
@@ -26,10 +28,12 @@ from chat.payloads import (
     message_change_payload,
 )
 from chat.rules import ChatError, SendResult, message_body_checked
+from chat.selectors import contact_exists
+from realtime.broadcast import push_on_commit
+from realtime.users import user_notify
+from safeguarding.policy import may_contact, may_message
 
 __all__ = ["ChatError", "SendResult"]  # re-exported: callers know them as services.*
-from realtime.broadcast import push_on_commit
-from realtime.users import user_topic
 
 EDIT_WINDOW = timedelta(minutes=15)
 logger = logging.getLogger(__name__)
@@ -44,26 +48,26 @@ def max_pending_requests() -> int:
 
 def contact_request_create(*, student: User, professional: User, message: str) -> ContactRequest:
     """A student asks a verified professional for contact; the professional is told on their
-    user topic (`contact.request`).
+    user topic (`contact.request`). Who may ask whom is the contact policy's
+    (`safeguarding.policy.may_contact`).
 
-    Raises ChatError: `forbidden` unless the caller is a student; `bad_request` (field
-    `professional`) unless the target is an active verified professional; `conflict` for a
-    request already pending or a conversation already open with them, or when the student has
-    `CHAT_MAX_PENDING_REQUESTS` pending requests.
+    Raises ChatError: `forbidden` unless the policy lets the caller ask; `bad_request` (field
+    `professional`) unless it lets the target be asked (an active verified professional);
+    `conflict` for a request already pending or a conversation already open with them, or when
+    the student has `CHAT_MAX_PENDING_REQUESTS` pending requests.
     """
     text = message.strip()
-    if student.role != Role.STUDENT:
-        raise ChatError("forbidden", "Only students can ask professionals for contact.")
-    if not (professional.is_active and professional.is_professional and professional.verified):
-        raise ChatError(
-            "bad_request", "Only verified professionals can be contacted.", field="professional"
-        )
+    verdict = may_contact(sender=student, recipient=professional)
+    if not verdict.allowed:
+        if verdict.party == "sender":
+            raise ChatError("forbidden", verdict.message)
+        raise ChatError("bad_request", verdict.message, field="professional")
     if not text:
         raise ChatError("bad_request", "Write a short message.", field="message")
     with transaction.atomic():
         # Lock the student's row: their pending count is checked and changed under it.
         User.objects.select_for_update().filter(pk=student.pk).first()
-        if direct_conversation_between(student=student, professional=professional) is not None:
+        if contact_exists(user=student, other=professional):
             raise ChatError("conflict", "You already have a conversation with this person.")
         pending = ContactRequest.objects.filter(student=student, status=ContactStatus.PENDING)
         if pending.filter(professional=professional).exists():
@@ -80,8 +84,8 @@ def contact_request_create(*, student: User, professional: User, message: str) -
                 )
         except IntegrityError:
             raise ChatError("conflict", "You already asked this person.") from None
-        push_on_commit(
-            user_topic(professional.pk),
+        user_notify(
+            professional.pk,
             "contact.request",
             {
                 "id": request.pk,
@@ -112,29 +116,19 @@ def contact_request_accept(*, professional: User, request_id: int) -> ContactReq
     """The professional accepts: a direct conversation opens (or reopens) for both, with the
     request's message as its first message. Both users' topics get `contact.accepted`.
 
-    Raises ChatError `not_found` (not a request to this professional) or `conflict` (decided).
+    Raises ChatError `not_found` (not a request to this professional), `conflict` (decided),
+    `forbidden` when the contact policy refuses the two a conversation (an unverified
+    professional).
     """
     with transaction.atomic():
         request = _decide(professional=professional, request_id=request_id)
-        if not professional.verified:
-            raise ChatError("forbidden", "Your profile must be verified first.")
-        conversation = direct_conversation_between(
-            student=request.student, professional=professional
-        )
-        if conversation is None:
-            conversation = Conversation.objects.create(kind="dm")
-            conversation.topic = f"dm:{conversation.pk}"
-            conversation.save(update_fields=["topic"])
-            Membership.objects.bulk_create(
-                [
-                    Membership(conversation=conversation, user=request.student),
-                    Membership(conversation=conversation, user=professional),
-                ]
-            )
         request.status = ContactStatus.ACCEPTED
         request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_at"])
+        # The accepted request is the relationship the policy asks for (chat registers it).
+        conversation = direct_conversation_open(sender=request.student, recipient=professional)
         request.conversation = conversation
-        request.save(update_fields=["status", "decided_at", "conversation"])
+        request.save(update_fields=["conversation"])
         message_send(
             author=request.student,
             conversation=conversation,
@@ -145,7 +139,7 @@ def contact_request_accept(*, professional: User, request_id: int) -> ContactReq
         data = {"id": request.pk, "status": request.status}
         data["conversation"] = conversation_ref(conversation)
         for user in (request.student, professional):
-            push_on_commit(user_topic(user.pk), "contact.accepted", data)
+            user_notify(user.pk, "contact.accepted", data)
     return request
 
 
@@ -158,20 +152,62 @@ def contact_request_decline(*, professional: User, request_id: int) -> ContactRe
         request.status = ContactStatus.DECLINED
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_at"])
-        push_on_commit(
-            user_topic(request.student_id),
-            "contact.declined",
-            {"id": request.pk, "status": request.status},
+        user_notify(
+            request.student_id, "contact.declined", {"id": request.pk, "status": request.status}
         )
     return request
 
 
-def direct_conversation_between(*, student: User, professional: User) -> Conversation | None:
+# --- conversations ------------------------------------------------------------------------
+
+
+def _direct_conversation_between(a: User, b: User) -> Conversation | None:
     return (
-        Conversation.objects.filter(kind="dm", memberships__user=student)
-        .filter(memberships__user=professional)
+        Conversation.objects.filter(kind="dm", memberships__user=a)
+        .filter(memberships__user=b)
         .first()
     )
+
+
+def direct_conversation_open(*, sender: User, recipient: User) -> Conversation:
+    """The direct conversation (`dm:<id>`) of the two, made if they have none, when the
+    contact policy lets them message (`safeguarding.policy.may_message`): the only way a dm
+    and its memberships are made, so a dm member is someone the policy let in.
+
+    Raises ChatError `forbidden` with the policy's words when it refuses.
+    """
+    verdict = may_message(sender=sender, recipient=recipient)
+    if not verdict.allowed:
+        raise ChatError("forbidden", verdict.message)
+    with transaction.atomic():
+        conversation = _direct_conversation_between(sender, recipient)
+        if conversation is not None:
+            return conversation
+        conversation = Conversation.objects.create(kind="dm")
+        conversation.topic = f"dm:{conversation.pk}"
+        conversation.save(update_fields=["topic"])
+        Membership.objects.bulk_create(
+            [
+                Membership(conversation=conversation, user=sender),
+                Membership(conversation=conversation, user=recipient),
+            ]
+        )
+    return conversation
+
+
+def conversation_open(*, kind: str, topic: str) -> Conversation:
+    """The chat of `topic` (a kind keyed by its topic, e.g. a room's `room:<id>`), made on
+    first use. Members join with `conversation_member_add`; direct chats have their own
+    opener (`direct_conversation_open`)."""
+    conversation, _created = Conversation.objects.get_or_create(
+        topic=topic, defaults={"kind": kind}
+    )
+    return conversation
+
+
+def conversation_member_add(*, conversation: Conversation, user: User) -> None:
+    """Make `user` a member of `conversation` (nothing if they are one already)."""
+    Membership.objects.get_or_create(conversation=conversation, user=user)
 
 
 # --- messages ----------------------------------------------------------------------------

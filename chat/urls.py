@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("chats/", views.inbox, name="inbox"),
     path("chats/<int:conversation_id>/", views.conversation, name="conversation"),
+    path("chats/<int:conversation_id>/report/", views.report_create, name="report_create"),
     path("chats/contact/<int:professional_id>/", views.contact_request, name="contact_request"),
     path(
         "chats/requests/<int:request_id>/accept/",

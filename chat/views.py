@@ -1,4 +1,5 @@
-"""Chat pages: the inbox, a conversation, and the contact-request form."""
+"""Chat pages: the inbox, a conversation (with its report form), and the contact-request
+form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,21 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import request_user
 from accounts.models import User
 from chat import selectors, services
-from chat.access import ChatAccessError, access_conversation
+from chat.access import CONVERSATION, ChatAccessError, access_conversation
 from chat.models import CONTACT_MESSAGE_MAX_LENGTH
-from safeguarding.models import ReportReason
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  (login_required guarantees it)
-    return request.user
+from safeguarding import services as safeguarding_services
+from safeguarding.models import REPORT_DETAILS_MAX_LENGTH, ReportReason
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     context = {
         "conversations": selectors.conversation_list(user=user),
         "requests": selectors.contact_request_list(user=user, status="pending")[:50],
@@ -31,7 +29,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     try:
         chat = access_conversation(user=user, topic=f"dm:{conversation_id}")
     except ChatAccessError:
@@ -43,7 +41,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @login_required
 def contact_request(request: HttpRequest, professional_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     professional = User.objects.filter(pk=professional_id, role="professional").first()
     if professional is None:
         raise Http404
@@ -71,7 +69,7 @@ def contact_request(request: HttpRequest, professional_id: int) -> HttpResponse:
 @login_required
 def contact_decide(request: HttpRequest, request_id: int, decision: str) -> HttpResponse:
     """The professional's accept or decline buttons in the inbox."""
-    user = _user(request)
+    user = request_user(request)
     try:
         if decision == "accept":
             accepted = services.contact_request_accept(professional=user, request_id=request_id)
@@ -82,3 +80,31 @@ def contact_decide(request: HttpRequest, request_id: int, decision: str) -> Http
     except services.ChatError as exc:
         messages.error(request, exc.message)
     return redirect("chat:inbox")
+
+
+def _optional_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+@require_POST
+@login_required
+def report_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """The report form of the conversation page (a whole conversation or one message)."""
+    try:
+        safeguarding_services.report_create(
+            reporter=request_user(request),
+            target_kind=CONVERSATION,
+            target_id=conversation_id,
+            item_id=_optional_id(request.POST.get("message")),
+            reason=request.POST.get("reason", ""),
+            details=request.POST.get("details", "")[:REPORT_DETAILS_MAX_LENGTH],
+        )
+    except safeguarding_services.ReportError as exc:
+        if exc.code == "forbidden":
+            raise Http404 from None
+        messages.error(request, _("Your report was not sent: choose a reason."))
+    else:
+        messages.success(
+            request, _("Thank you. A moderator will look at your report as soon as possible.")
+        )
+    return redirect("chat:conversation", conversation_id=conversation_id)

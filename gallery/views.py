@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.access import request_user
 from accounts.models import Role, User
 from gallery import selectors, services
 from gallery.discovery import ReasonKind, Suggestion, discovery_propose
@@ -37,13 +38,6 @@ from gallery.models import Interest, Sector, StudentProfile, WitnessProfile
 from gallery.presenters import ProfileCard, optional_url, profile_card, profile_page
 
 PAGE_SIZE = 12
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise PermissionDenied
-    return user
 
 
 def _require_role(user: User, role: Role) -> None:
@@ -105,7 +99,7 @@ def _count_text(total: int) -> str:
 @login_required
 @require_GET
 def explore(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     search = search_request_parse(request.GET)
     form = GalleryFilterForm(initial=search.values)
     context: dict[str, Any] = {
@@ -160,7 +154,7 @@ def explore(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def profile(request: HttpRequest, profile_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     witness = selectors.profile_detail(profile_id=profile_id)
     if witness is None:
         raise Http404
@@ -186,7 +180,7 @@ def profile(request: HttpRequest, profile_id: int) -> HttpResponse:
 @require_POST
 def profile_save(request: HttpRequest, profile_id: int) -> HttpResponse:
     """Put a profile on the student's list (saved=1) or take it off (saved=0)."""
-    user = _user(request)
+    user = request_user(request)
     _require_role(user, Role.STUDENT)
     witness = selectors.profile_detail(profile_id=profile_id)
     if witness is None:
@@ -219,7 +213,7 @@ def _own_profile(user: User) -> WitnessProfile | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     _require_role(user, Role.PROFESSIONAL)
     own = _own_profile(user)
     if request.method == "POST":
@@ -239,7 +233,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def profile_preview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     _require_role(user, Role.PROFESSIONAL)
     own = _own_profile(user)
     if own is None:
@@ -260,7 +254,7 @@ def profile_preview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def interests(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     _require_role(user, Role.STUDENT)
     if request.method == "POST":
         form = StudentInterestsForm(request.POST)
@@ -331,7 +325,7 @@ def _remembered(request: HttpRequest) -> list[Suggestion] | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def surprise(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     _require_role(user, Role.STUDENT)
     if request.method == "POST":
         suggestions = discovery_propose(student=user)
@@ -362,7 +356,7 @@ def surprise(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def saved(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     _require_role(user, Role.STUDENT)
     profiles = list(selectors.saved_profile_list(student=user))
     ids = {profile.pk for profile in profiles}

@@ -1,7 +1,15 @@
-"""Who may see a room and who may enter it: the one way to load a room for a user."""
+"""Who may see a room and who may enter it: the one way to load a room for a user.
+
+Besides its host and its invited guests, an invite-only room lets in whom the apps above rooms
+admit: an app that makes rooms for its own purposes registers an admission
+(`register_room_admission`; scheduling's: a confirmed booking of a slot admits its student to
+the slot's room), so rooms never reads their tables.
+"""
 
 import datetime as dt
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -10,36 +18,44 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from rooms.errors import RoomError
 from rooms.models import Room, RoomInvite, RoomStatus, Visibility
-from scheduling.models import Booking, BookingStatus
 
 # A scheduled room opens this long before its start, so people can check camera and sound.
 EARLY_ENTRY = timedelta(minutes=15)
 
+# `admission(user)`: a query of the ids of the rooms that admit `user` as if invited, e.g.
+# `Booking.objects.filter(student=user, ...).values("slot__room")`. It is used as a subquery,
+# so an admission costs no query of its own.
+RoomAdmission = Callable[[User], QuerySet[Any]]
+_ADMISSIONS: list[RoomAdmission] = []
+
+
+def register_room_admission(admission: RoomAdmission) -> RoomAdmission:
+    """Decorator: a higher app's rule that puts a user on some rooms' guest lists. An admitted
+    user may see and enter an invite-only room as an invited one may (the lobby, capacity and
+    opening time apply to them as to any guest)."""
+    _ADMISSIONS.append(admission)
+    return admission
+
+
+def _guest_of(user: User) -> Q:
+    """Rooms whose guest list holds `user`: invited, or admitted by a registered admission."""
+    guest = Q(pk__in=RoomInvite.objects.filter(user=user).values("room_id"))
+    for admission in _ADMISSIONS:
+        guest |= Q(pk__in=admission(user))
+    return guest
+
 
 def rooms_visible_to(*, user: User) -> QuerySet[Room]:
-    """Rooms `user` may see: public ones, hosted ones, invited ones and their booked ones."""
-    booked_slots = Booking.objects.filter(student=user, status=BookingStatus.CONFIRMED).values(
-        "slot_id"
-    )
-    return Room.objects.filter(
-        Q(visibility=Visibility.PUBLIC)
-        | Q(host=user)
-        | Q(pk__in=RoomInvite.objects.filter(user=user).values("room_id"))
-        | Q(slot_id__in=booked_slots)
-    )
+    """Rooms `user` may see: public ones, hosted ones and those whose guest list holds them."""
+    return Room.objects.filter(Q(visibility=Visibility.PUBLIC) | Q(host=user) | _guest_of(user))
 
 
 def room_is_invited(*, room: Room, user: User) -> bool:
-    """Whether `user` is on the guest list of an invite-only room (or is its host)."""
+    """Whether `user` is on the guest list of an invite-only room (or is its host). One query
+    for a guest, whatever the number of admissions."""
     if room.host_id == user.pk:
         return True
-    if RoomInvite.objects.filter(room=room, user=user).exists():
-        return True
-    return room.slot_id is not None and (
-        Booking.objects.filter(
-            slot_id=room.slot_id, student=user, status=BookingStatus.CONFIRMED
-        ).exists()
-    )
+    return Room.objects.filter(_guest_of(user), pk=room.pk).exists()
 
 
 def _room_id(room_id: int | str) -> int:

@@ -9,7 +9,7 @@ connection (none when it is in this process).
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from chat.access import ChatAccessError, register_chat_access
 from chat.handlers import ChatTopicHandler
-from chat.models import Conversation
 from chat.schemas import ChatJoin, Typing
 from realtime.broadcast import push, push_to_channel
 from realtime.context import Context
@@ -51,9 +50,12 @@ from rooms.schemas import (
 )
 from rooms.services import room_conversation
 
+if TYPE_CHECKING:
+    from chat.models import Conversation  # a type only: chat's own services make and read it
+
 
 @register_chat_access("room")
-def _room_chat(user: User, topic: Topic) -> Conversation:
+def _room_chat(user: User, topic: Topic) -> "Conversation":
     """Room chat is for people let into the room and not removed from it."""
     try:
         room = access_room(user=user, room_id=topic.id)

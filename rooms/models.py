@@ -52,11 +52,6 @@ class Room(models.Model):
         max_length=16, choices=RoomStatus.choices, default=RoomStatus.SCHEDULED
     )
     media_mode = models.CharField(max_length=16, choices=MediaMode.choices, default=MediaMode.MESH)
-    # The booked slot this room was made for (scheduling.meeting_rooms): its confirmed students
-    # may join, so a booking made or cancelled later needs no invite bookkeeping.
-    slot = models.OneToOneField(
-        "scheduling.Slot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

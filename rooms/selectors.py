@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat.payloads import author_payload
+from chat.selectors import contact_list
 from rooms.access import rooms_visible_to
 from rooms.models import (
     ParticipantRole,
@@ -107,17 +108,9 @@ def room_questions(*, room: Room, user: User) -> list[dict[str, Any]]:
 
 
 def contacts_of(*, user: User) -> QuerySet[User]:
-    """Active users who share a direct conversation (`dm`) with `user`: for a professional,
-    the students whose contact request they accepted."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            chat_memberships__conversation__kind="dm",
-            chat_memberships__conversation__memberships__user=user,
-        )
-        .exclude(pk=user.pk)
-        .distinct()
-    )
+    """The user's contacts as chat knows them (active users who share a direct conversation
+    with them): for a professional, the students whose contact request they accepted."""
+    return contact_list(user=user)
 
 
 def room_invite_candidates(*, room: Room) -> list[User]:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.access import request_user
 from accounts.models import Role, User
 from rooms import selectors, services
 from rooms.access import EARLY_ENTRY, access_room
@@ -23,13 +24,6 @@ from rooms.errors import RoomError
 from rooms.forms import RoomForm
 from rooms.models import Room, RoomStatus
 from rooms.page_text import room_page_text
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # login_required ran first
-        raise Http404
-    return user
 
 
 def _zone(user: User) -> ZoneInfo:
@@ -72,7 +66,7 @@ def _cards(rooms: list[Room], *, user: User, now: dt.datetime) -> list[RoomCard]
 @login_required
 @require_GET
 def room_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     now = timezone.now()
     context = {
         "live": _cards(list(selectors.room_list(user=user, status="live")), user=user, now=now),
@@ -89,7 +83,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def room_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if user.role != Role.PROFESSIONAL:
         raise PermissionDenied
     if not _may_host(user):
@@ -120,7 +114,7 @@ def room_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     try:
         room = access_room(user=user, room_id=room_id)
     except RoomError:

@@ -1,10 +1,8 @@
-"""Who may read what in safeguarding: moderators read conversations that were reported."""
+"""Who may do what in safeguarding: moderators handle reports and read what was reported."""
 
 from accounts.models import Role, User
-from chat.access import register_chat_reader
-from chat.models import Conversation
 from core.errors import ServiceError
-from realtime.topics import Topic
+from safeguarding.models import Report
 
 
 class SafeguardingAccessError(ServiceError):
@@ -21,13 +19,10 @@ def require_moderator(user: User) -> None:
         raise SafeguardingAccessError("forbidden", "Only moderators can do this.")
 
 
-@register_chat_reader
-def _moderator_reads_reported(user: User, topic: Topic) -> Conversation | None:
-    """A moderator may read (never write) a conversation with a report, open or closed."""
-    if not is_moderator(user) or not topic.id.isdigit() or len(topic.id) > 18:
-        return None
-    return (
-        Conversation.objects.filter(topic=str(topic), reports__isnull=False)
-        .only("id", "kind", "topic", "last_seq", "revision", "last_message_at")
-        .first()
-    )
+def moderator_may_read(*, user: User, target_kind: str, target_id: int) -> bool:
+    """Whether `user` is a moderator and the target was reported (the report open or closed):
+    then they may read it, never write. The app that owns the target asks this (chat, when a
+    moderator joins a conversation); anyone but a moderator costs no query."""
+    if not is_moderator(user):
+        return False
+    return Report.objects.filter(target_kind=target_kind, target_id=target_id).exists()

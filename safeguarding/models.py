@@ -1,11 +1,8 @@
-"""Safeguarding records: reports of conversations and messages (verification, blocks and
-retention come later)."""
+"""Safeguarding records: reports (verification, blocks and retention come later)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from chat.models import Conversation, Message
 
 REPORT_DETAILS_MAX_LENGTH = 1000
 RESOLUTION_MAX_LENGTH = 1000
@@ -25,16 +22,18 @@ class ReportStatus(models.TextChoices):
 
 
 class Report(models.Model):
-    """A member reports a conversation, or one message of it, to the moderators. Reported
-    conversations become readable by moderators (deleted messages included)."""
+    """A member reports something (a conversation), or one item of it (a message), to the
+    moderators. Reported targets become readable by moderators (deleted messages included)."""
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_made"
     )
-    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="reports")
-    message = models.ForeignKey(
-        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
-    )
+    # The target by kind and id in the app that registered the kind (safeguarding.targets):
+    # not a foreign key, since safeguarding sits below the apps whose things are reported.
+    target_kind = models.CharField(max_length=32)
+    target_id = models.PositiveBigIntegerField()
+    # One item within the target (a message of the conversation); null: the whole target.
+    item_id = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=20, choices=ReportReason.choices)
     details = models.TextField(max_length=REPORT_DETAILS_MAX_LENGTH, blank=True)
     status = models.CharField(
@@ -53,7 +52,11 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-created_at"], name="report_queue")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="report_queue"),
+            # "Was this target ever reported?": asked when a moderator opens it.
+            models.Index(fields=["target_kind", "target_id"], name="report_target"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(reason__in=[r.value for r in ReportReason]),
@@ -67,4 +70,4 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"report {self.pk} on {self.conversation_id} ({self.status})"
+        return f"report {self.pk} on {self.target_kind} {self.target_id} ({self.status})"

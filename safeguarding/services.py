@@ -1,14 +1,14 @@
-"""Writes of safeguarding: reporting a conversation or a message, closing a report."""
+"""Writes of safeguarding: reporting something (a conversation, a message of it), closing a
+report."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat.access import ChatAccessError, access_conversation
-from chat.models import Message
 from core.errors import ServiceError
 from safeguarding.access import SafeguardingAccessError, require_moderator
 from safeguarding.models import Report, ReportReason, ReportStatus
+from safeguarding.targets import report_target
 
 
 class ReportError(ServiceError):
@@ -18,51 +18,49 @@ class ReportError(ServiceError):
 def report_create(
     *,
     reporter: User,
-    conversation_id: int,
-    message_id: int | None,
+    target_kind: str,
+    target_id: int,
+    item_id: int | None,
     reason: str,
     details: str = "",
 ) -> Report:
-    """A member reports one of their conversations, or one message of it, to the moderators.
+    """A member reports a target (a conversation they are in), or one item of it (a message),
+    to the moderators. The target's app decides who may report it (safeguarding.targets).
 
     Reporting the same thing again while the first report is open answers that report (no
-    duplicate). Raises ReportError: `forbidden` (not a member; unknown ids get the same
-    answer), `bad_request` (field `reason`, or `message` when it is not in the conversation).
+    duplicate). Raises ReportError: `bad_request` (field `reason`; or from the target's check,
+    e.g. field `message` not in the conversation), `forbidden` (from the target's check: not a
+    member, unknown ids alike), `not_found` for a kind nobody registered.
     """
     if reason not in ReportReason.values:
         raise ReportError("bad_request", "Choose a reason.", field="reason")
-    try:
-        conversation = access_conversation(user=reporter, topic=f"dm:{conversation_id}")
-    except ChatAccessError as exc:
-        raise ReportError("forbidden", exc.message, field="conversation") from None
-    message = None
-    if message_id is not None:
-        message = Message.objects.filter(pk=message_id, conversation=conversation).first()
-        if message is None:
-            raise ReportError(
-                "bad_request", "This message is not in this conversation.", field="message"
-            )
+    target = report_target(target_kind)
+    if target is None:
+        raise ReportError("not_found", "This cannot be reported.")
+    target.check(reporter, target_id, item_id)
     with transaction.atomic():
         existing = Report.objects.filter(
             reporter=reporter,
-            conversation=conversation,
-            message=message,
+            target_kind=target_kind,
+            target_id=target_id,
+            item_id=item_id,
             status=ReportStatus.OPEN,
         ).first()
         if existing is not None:
             return existing
         return Report.objects.create(
             reporter=reporter,
-            conversation=conversation,
-            message=message,
+            target_kind=target_kind,
+            target_id=target_id,
+            item_id=item_id,
             reason=reason,
             details=details.strip(),
         )
 
 
 def report_close(*, moderator: User, report_id: int, resolution: str = "") -> Report:
-    """A moderator closes a report with a note on what was done. The conversation stays
-    readable by moderators (it was reported).
+    """A moderator closes a report with a note on what was done. The target stays readable
+    by moderators (it was reported).
 
     Raises ReportError: `forbidden` (not a moderator), `not_found`, `conflict` (already closed).
     """

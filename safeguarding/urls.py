@@ -6,7 +6,6 @@ app_name = "safeguarding"
 urlpatterns = [
     path("api/reports/", api.ReportListView.as_view(), name="api_reports"),
     path("api/reports/<int:report_id>/close/", api.ReportCloseView.as_view(), name="api_close"),
-    path("chats/<int:conversation_id>/report/", views.report_create, name="report_create"),
     path("moderation/reports/", views.report_queue, name="reports"),
     path("moderation/reports/<int:report_id>/", views.report_detail, name="report"),
     path("moderation/reports/<int:report_id>/close/", views.report_close, name="close"),

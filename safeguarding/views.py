@@ -1,5 +1,5 @@
-"""Safeguarding pages: the report form of a conversation page, the moderators' queue and the
-read-only record of a reported conversation."""
+"""Safeguarding pages: the moderators' queue and the read-only record of a reported target.
+(The report form lives on the page of what is reported: chat's conversation page.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,49 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import request_user
 from accounts.models import User
 from safeguarding import selectors, services
 from safeguarding.access import is_moderator
-from safeguarding.models import REPORT_DETAILS_MAX_LENGTH, RESOLUTION_MAX_LENGTH, Report
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  (login_required guarantees it)
-    return request.user
+from safeguarding.models import RESOLUTION_MAX_LENGTH
 
 
 def _moderator(request: HttpRequest) -> User:
-    user = _user(request)
+    user = request_user(request)
     if not is_moderator(user):
         raise Http404  # the queue's existence is not advertised to other roles
     return user
-
-
-def _optional_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
-
-
-@require_POST
-@login_required
-def report_create(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    """The report form of the conversation page (a whole conversation or one message)."""
-    try:
-        services.report_create(
-            reporter=_user(request),
-            conversation_id=conversation_id,
-            message_id=_optional_id(request.POST.get("message")),
-            reason=request.POST.get("reason", ""),
-            details=request.POST.get("details", "")[:REPORT_DETAILS_MAX_LENGTH],
-        )
-    except services.ReportError as exc:
-        if exc.code == "forbidden":
-            raise Http404 from None
-        messages.error(request, _("Your report was not sent: choose a reason."))
-    else:
-        messages.success(
-            request, _("Thank you. A moderator will look at your report as soon as possible.")
-        )
-    return redirect("chat:conversation", conversation_id=conversation_id)
 
 
 @login_required
@@ -67,19 +36,12 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     _moderator(request)
-    report = (
-        Report.objects.select_related("reporter", "conversation", "message", "closed_by")
-        .filter(pk=report_id)
-        .first()
-    )
+    report = selectors.report_get(report_id=report_id)
     if report is None:
         raise Http404
-    transcript = selectors.conversation_transcript(
-        conversation=report.conversation, reported_message_id=report.message_id
-    )
     context = {
         "report": report,
-        "transcript": transcript,
+        "record": selectors.report_record(report=report),
         "resolution_max_length": RESOLUTION_MAX_LENGTH,
     }
     return render(request, "safeguarding/report_detail.html", context)

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import request_user
-from accounts.models import Role, User
+from accounts.access import request_user, require_professional
+from accounts.models import User
 from core.pagination import LookaheadPagination
 from scheduling import selectors, services
 from scheduling.access import access_booking
@@ -85,11 +85,6 @@ def time_range(
             {"to": [f"Ask for at most {MAX_HORIZON_DAYS} days at a time."]}
         )
     return start, end
-
-
-def _require_professional(user: User) -> None:
-    if user.role != Role.PROFESSIONAL:
-        raise exceptions.PermissionDenied("Only professionals have availability.")
 
 
 def _booking_data(booking: Any, user: User, *, many: bool = False) -> Any:
@@ -216,7 +211,7 @@ class AvailabilityView(APIView):
     def get(self, request: Request) -> Response:
         """The caller's booking rules, windows and coming blocked days."""
         user = request_user(request)
-        _require_professional(user)
+        require_professional(user)
         today = timezone.now().astimezone(ZoneInfo(user.time_zone)).date()
         data = {
             "time_zone": user.time_zone,
@@ -242,7 +237,7 @@ class WindowListView(APIView):
     @extend_schema(responses={200: WindowSerializer(many=True)})
     def get(self, request: Request) -> Response:
         user = request_user(request)
-        _require_professional(user)
+        require_professional(user)
         return Response(WindowSerializer(selectors.windows_of(professional=user), many=True).data)
 
     @extend_schema(request=WindowCreateSerializer, responses={201: WindowSerializer})
@@ -295,7 +290,7 @@ class CalendarView(APIView):
     def get(self, request: Request) -> Response:
         """The caller's slots, free and booked, with who booked them (default: 28 days)."""
         user = request_user(request)
-        _require_professional(user)
+        require_professional(user)
         params = RangeQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         start, end = time_range(params.validated_data, user=user, default_days=28)

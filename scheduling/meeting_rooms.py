@@ -1,44 +1,47 @@
-"""The seam between bookings and video rooms (the rooms capability).
+"""The seam between bookings and video rooms.
 
-A virtual slot gets its room when its first place is booked; the slot stores the opaque
-reference this module returns (`Slot.room_ref`, `"room:<id>"`), never a foreign key into the
-rooms app. The room is invite-only, hosted by the slot's professional, opens 15 minutes before
-the slot, and lets in the students who hold a confirmed booking of the slot (rooms.access reads
-the bookings, so later bookings and cancellations need no bookkeeping here).
+A virtual slot gets its room when its first place is booked, linked by `Slot.room` (the one
+link: rooms, below scheduling, knows nothing of slots). The room is invite-only, hosted by the
+slot's professional, and opens 15 minutes before the slot. The students who hold a confirmed
+booking of the slot are on its guest list through the admission registered here with rooms, so
+later bookings and cancellations need no bookkeeping.
 """
 
 import logging
-from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from rooms.access import register_room_admission
 from rooms.errors import RoomError
 from rooms.media import media_policy
-from rooms.models import MediaMode, Room, Visibility
+from rooms.models import MediaMode, Visibility
 from rooms.payloads import room_url
 from rooms.services import room_create
-from scheduling.models import Slot
+from scheduling.models import Booking, BookingStatus, Slot
 
 logger = logging.getLogger(__name__)
-_PREFIX = "room:"
 
 
-@dataclass(frozen=True)
-class MeetingRoomRef:
-    ref: str  # stored in Slot.room_ref, at most 200 characters
-    url: str  # where both sides join
+@register_room_admission
+def _booked_students(user: User) -> QuerySet[Any]:
+    """A confirmed booking of a slot admits its student to the slot's room."""
+    return Booking.objects.filter(student=user, status=BookingStatus.CONFIRMED).values("slot__room")
 
 
-def meeting_room_ensure(*, slot: Slot) -> MeetingRoomRef | None:
-    """The room of a virtual slot, made if it has none yet. Called inside the booking's
-    transaction, so the room is made in the same database transaction.
+def meeting_room_ensure(*, slot: Slot) -> int | None:
+    """The id of a virtual slot's room, made and linked to the slot if it has none yet.
 
+    Called inside the booking's transaction after the slot's place was taken, so the slot's row
+    is locked: concurrent bookings of one slot make one room, in the booking's transaction.
     Returns None when the room cannot be made (the professional may not host any more); the
     booking stands and its pages say the link will appear.
     """
-    room = Room.objects.filter(slot=slot).first()
-    if room is None:
+    # Read again: a concurrent booking may have linked a room since `slot` was loaded.
+    room_id = Slot.objects.filter(pk=slot.pk).values_list("room_id", flat=True).first()
+    if room_id is None:
         # The professional and every student of the slot; mesh caps it (see docs/rooms.md).
         capacity = media_policy(MediaMode.MESH).limit(slot.capacity + 1)
         try:
@@ -48,19 +51,17 @@ def meeting_room_ensure(*, slot: Slot) -> MeetingRoomRef | None:
                 starts_at=slot.starts_at,
                 capacity=capacity,
                 visibility=Visibility.INVITE,
-                slot=slot,
             )
         except RoomError:
             logger.warning("slot %s: no room could be made for it", slot.pk, exc_info=True)
             return None
-    return MeetingRoomRef(ref=f"{_PREFIX}{room.pk}", url=room_url(room.pk))
+        Slot.objects.filter(pk=slot.pk, room__isnull=True).update(room=room)
+        room_id = room.pk
+    slot.room_id = room_id
+    return room_id
 
 
 def meeting_room_url(*, slot: Slot, user: User) -> str | None:
     """The URL where `user` (the professional or a student of the slot) joins its room, or
     None when the slot has no room (yet). The same page for both: the room decides roles."""
-    ref = slot.room_ref or ""
-    room_id = ref.removeprefix(_PREFIX)
-    if not ref.startswith(_PREFIX) or not room_id.isdigit():
-        return None
-    return room_url(int(room_id))
+    return room_url(slot.room_id) if slot.room_id is not None else None

@@ -182,10 +182,15 @@ class Slot(models.Model):
     mode = models.CharField(max_length=16, choices=Mode.choices)
     address = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=16, choices=SlotStatus.choices, default=SlotStatus.OPEN)
-    # The meeting room of a virtual slot, as scheduling.meeting_rooms hands it out: an opaque
-    # reference, not a foreign key, so that scheduling does not depend on the rooms app.
-    # NULL until the room exists: `room_ref IS NULL` lets exactly one booking attach it.
-    room_ref = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # The video room of a virtual slot, made at its first booking (scheduling.meeting_rooms):
+    # the one link between a slot and its room. Rooms, below scheduling, knows nothing of it.
+    room = models.OneToOneField(
+        "rooms.Room",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_slot",
+    )
 
     class Meta:
         ordering = ["starts_at"]

@@ -4,6 +4,10 @@ In production each booking's reminders are tasks with an ETA, and beat runs the 
 every minute for tasks that were lost (see celery_schedule.py). In the embedded mode tasks run
 eagerly, so an ETA would fire at once: no reminder task is queued at booking time, and the
 catch-up job (`manage.py send_due_reminders`) sends them instead.
+
+Tasks call services, never the other way round: the booking services announce a change, and
+the follow-ups registered here (`register_booking_follow_up`, run after commit) queue its
+e-mails and reminders. SchedulingConfig.ready() imports this module so they are registered.
 """
 
 import datetime as dt
@@ -14,7 +18,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from scheduling.services.availability import slots_extend
-from scheduling.services.notify import BookingEvent, booking_emails_send
+from scheduling.services.notify import (
+    BookingChange,
+    BookingEvent,
+    booking_emails_send,
+    register_booking_follow_up,
+)
 from scheduling.services.reminders import (
     reminder_deliver,
     reminders_planned,
@@ -72,3 +81,16 @@ def enqueue_reminders(*, booking_id: int, starts_at: dt.datetime) -> int:
         send_booking_reminder.apply_async((booking_id, kind, starts_at.isoformat()), eta=due)
         queued += 1
     return queued
+
+
+@register_booking_follow_up
+def _queue_booking_emails(change: BookingChange) -> None:
+    previous = [value.isoformat() for value in change.previous] if change.previous else None
+    send_booking_emails.delay(change.booking_id, change.event, change.actor_id, previous)
+
+
+@register_booking_follow_up
+def _queue_booking_reminders(change: BookingChange) -> None:
+    # A cancelled booking gets none; a moved one, those of its new time.
+    if change.confirmed:
+        enqueue_reminders(booking_id=change.booking_id, starts_at=change.starts_at)

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import request_user, require_professional
 from accounts.models import Role, User
+from core.errors import ServiceError
 from gallery.models import WitnessProfile
 from scheduling import selectors, services
 from scheduling.access import access_booking
-from scheduling.errors import NotFound, NotPermitted, SchedulingError
+from scheduling.errors import NotFound, SchedulingError
 from scheduling.forms import (
     BlockedDateForm,
     BookingRulesForm,
@@ -43,13 +45,6 @@ from scheduling.services.feed import calendar_feed_user
 
 CALENDAR_DAYS = 28
 PAGE_DAYS = 14
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # login_required ran first
-        raise Http404
-    return user
 
 
 def _zone(user: User) -> ZoneInfo:
@@ -100,9 +95,12 @@ def _meeting(booking: Booking, user: User, now: dt.datetime) -> Meeting:
 # --- Professional: availability -----------------------------------------------------------
 
 
-def _require_professional(user: User) -> None:
-    if user.role != Role.PROFESSIONAL:
-        raise Http404
+def _professional_only(user: User) -> None:
+    """A professional's page does not exist for others: 404 (the API answers 403)."""
+    try:
+        require_professional(user)
+    except ServiceError as exc:
+        raise Http404 from exc
 
 
 def _availability_page(
@@ -142,16 +140,16 @@ def _availability_page(
 @login_required
 @require_GET
 def availability(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require_professional(user)
+    user = request_user(request)
+    _professional_only(user)
     return _availability_page(request, user)
 
 
 @login_required
 @require_POST
 def availability_rules(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require_professional(user)
+    user = request_user(request)
+    _professional_only(user)
     form = BookingRulesForm(request.POST)
     if form.is_valid():
         try:
@@ -171,8 +169,8 @@ def availability_rules(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def window_add(request: HttpRequest, kind: str) -> HttpResponse:
-    user = _user(request)
-    _require_professional(user)
+    user = request_user(request)
+    _professional_only(user)
     if kind not in WindowKind.values:
         raise Http404
     weekly = kind == WindowKind.WEEKLY
@@ -204,10 +202,11 @@ def window_add(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def window_remove(request: HttpRequest, window_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
+    _professional_only(user)
     try:
         kept = services.availability_window_remove(professional=user, window_id=window_id)
-    except (NotFound, NotPermitted) as exc:
+    except NotFound as exc:
         raise Http404 from exc
     if kept:
         messages.warning(
@@ -226,8 +225,8 @@ def window_remove(request: HttpRequest, window_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def blocked_add(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require_professional(user)
+    user = request_user(request)
+    _professional_only(user)
     form = BlockedDateForm(request.POST, prefix="blocked")
     if form.is_valid():
         try:
@@ -243,10 +242,11 @@ def blocked_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def blocked_remove(request: HttpRequest, blocked_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
+    _professional_only(user)
     try:
         services.blocked_date_remove(professional=user, blocked_id=blocked_id)
-    except (NotFound, NotPermitted) as exc:
+    except NotFound as exc:
         raise Http404 from exc
     messages.success(request, _("Day unblocked."))
     return redirect("scheduling:availability")
@@ -310,7 +310,7 @@ def _job_title(professional: User) -> str:
 @login_required
 @require_GET
 def professional_slots(request: HttpRequest, professional_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     professional = _professional_or_404(professional_id)
     page = _slot_page(request, professional, user)
     rules = selectors.booking_rules_of(professional=professional)
@@ -345,7 +345,7 @@ def _offered_slot(slot_id: int) -> Slot:
 @login_required
 def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     """Click 1 shows this confirmation; click 2 (POST) books."""
-    user = _user(request)
+    user = request_user(request)
     slot = _offered_slot(slot_id)
     back = reverse("scheduling:professional_slots", args=[slot.professional_id])
     if request.method == "POST":
@@ -372,7 +372,7 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_meetings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     now = timezone.now()
     upcoming = [
         _meeting(b, user, now)
@@ -407,7 +407,7 @@ def _booking_or_404(user: User, booking_id: int) -> Booking:
 @login_required
 @require_GET
 def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     booking = _booking_or_404(user, booking_id)
     context = {
         "meeting": _meeting(booking, user, timezone.now()),
@@ -418,7 +418,7 @@ def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     booking = _booking_or_404(user, booking_id)
     form = CancelForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -441,7 +441,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     booking = _booking_or_404(user, booking_id)
     meeting = _meeting(booking, user, timezone.now())
     if not meeting.can_reschedule:
@@ -462,7 +462,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 def booking_reschedule_confirm(request: HttpRequest, booking_id: int, slot_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     booking = _booking_or_404(user, booking_id)
     meeting = _meeting(booking, user, timezone.now())
     if not meeting.can_reschedule:
@@ -486,7 +486,7 @@ def booking_reschedule_confirm(request: HttpRequest, booking_id: int, slot_id: i
 @login_required
 @require_POST
 def feed_rotate(request: HttpRequest) -> HttpResponse:
-    services.calendar_feed_rotate(user=_user(request))
+    services.calendar_feed_rotate(user=request_user(request))
     messages.success(request, _("Your private calendar link is ready. Keep it to yourself."))
     return redirect(reverse("scheduling:my_meetings") + "#calendar-feed")
 
@@ -494,7 +494,7 @@ def feed_rotate(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def feed_revoke(request: HttpRequest) -> HttpResponse:
-    services.calendar_feed_revoke(user=_user(request))
+    services.calendar_feed_revoke(user=request_user(request))
     messages.success(request, _("Your calendar link no longer works."))
     return redirect(reverse("scheduling:my_meetings") + "#calendar-feed")
 

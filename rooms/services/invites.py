@@ -1,28 +1,27 @@
 """Invitations to a room, under the safeguarding rule of docs/rooms.md: a host invites only
 people who already have a direct conversation with them (for a student, one the student
-opened with a contact request), or verified professionals. A booked slot's students need no
-invitation: the room lets them in through their booking (rooms.access)."""
+opened with a contact request), or verified professionals. Guests that an app above rooms
+admits (a booked slot's students: `rooms.access.register_room_admission`) need no invitation."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from chat.payloads import author_payload
-from realtime.broadcast import push_on_commit
-from realtime.users import user_topic
+from realtime.users import user_notify
 from rooms.access import access_room, room_host_only
 from rooms.errors import RoomError
 from rooms.models import RoomInvite, RoomStatus
 from rooms.payloads import room_payload
 from rooms.selectors import contacts_of
+from safeguarding.policy import may_invite
 
 
 def user_may_be_invited(*, host: User, guest: User) -> bool:
-    """Whether `host` may invite `guest` (an active user other than the host)."""
-    if guest.role == Role.PROFESSIONAL and guest.verified:
-        return True
-    return contacts_of(user=host).filter(pk=guest.pk).exists()
+    """Whether `host` may invite `guest`: the contact policy's answer (safeguarding.policy)."""
+    are_contacts = contacts_of(user=host).filter(pk=guest.pk).exists()
+    return may_invite(host=host, guest=guest, are_contacts=are_contacts).allowed
 
 
 def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, bool]:
@@ -57,15 +56,11 @@ def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, 
         except IntegrityError:  # a concurrent invite of the same guest won
             invite, created = RoomInvite.objects.get(room=room, user=guest), False
         if created:
-            push_on_commit(
-                user_topic(guest.pk),
-                "room.invited",
-                {"room": room_payload(room), "by": author_payload(host)},
+            user_notify(
+                guest.pk, "room.invited", {"room": room_payload(room), "by": author_payload(host)}
             )
-            push_on_commit(
-                user_topic(host.pk),
-                "room.invite.created",
-                {"room": room.pk, "user": author_payload(guest)},
+            user_notify(
+                host.pk, "room.invite.created", {"room": room.pk, "user": author_payload(guest)}
             )
     return invite, created
 

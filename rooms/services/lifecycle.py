@@ -2,13 +2,14 @@
 
 import datetime as dt
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from chat.models import Conversation
+from chat.services import conversation_open
 from realtime.broadcast import evict_on_commit, push_on_commit
 from rooms.access import access_room, room_host_only
 from rooms.errors import RoomError
@@ -25,18 +26,17 @@ from rooms.models import (
 )
 from rooms.peercache import peer_cache_delete
 from rooms.pushes import evict_channels_on_commit, push_to_channels_on_commit
-from scheduling.models import Slot
+
+if TYPE_CHECKING:
+    from chat.models import Conversation  # a type only: chat's own services make and read it
 
 # A start a little in the past is "now" typed slowly; further back is a mistake.
 PAST_START_GRACE = timedelta(minutes=5)
 
 
-def room_conversation(room: Room) -> Conversation:
+def room_conversation(room: Room) -> "Conversation":
     """The room's chat (made with the room; made here for a room that predates it)."""
-    conversation, _created = Conversation.objects.get_or_create(
-        topic=room.topic, defaults={"kind": "room"}
-    )
-    return conversation
+    return conversation_open(kind="room", topic=room.topic)
 
 
 def room_create(
@@ -48,7 +48,6 @@ def room_create(
     capacity: int | None = None,
     visibility: str = Visibility.PUBLIC,
     lobby: bool = False,
-    slot: Slot | None = None,
     now: dt.datetime | None = None,
 ) -> Room:
     """Open a room hosted by a verified professional, with its chat.
@@ -92,9 +91,8 @@ def room_create(
             visibility=visibility,
             lobby=lobby,
             media_mode=policy.mode,
-            slot=slot,
         )
-        Conversation.objects.create(kind="room", topic=room.topic)
+        conversation_open(kind="room", topic=room.topic)
     return room
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chat.models import Membership
 from chat.payloads import author_payload
+from chat.services import conversation_member_add
 from realtime.broadcast import push_on_commit
 from rooms.access import access_room, room_check_entry, room_host_only
 from rooms.errors import RoomError
@@ -165,7 +165,7 @@ def peer_join(
         if is_host and room.status == RoomStatus.SCHEDULED:
             room.status = RoomStatus.LIVE
             room.save(update_fields=["status"])
-        Membership.objects.get_or_create(conversation=room_conversation(room), user=user)
+        conversation_member_add(conversation=room_conversation(room), user=user)
         if announce:
             _push_presence(room, joins=[existing], leaves=[])
     return JoinOutcome(room=room, participant=participant, admitted=True)

@@ -13,8 +13,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from scheduling.errors import InvalidRequest, NotFound, NotPermitted, SchedulingConflict
+from accounts.access import require_professional
+from accounts.models import User
+from scheduling.errors import InvalidRequest, NotFound, SchedulingConflict
 from scheduling.models import (
     MAX_CAPACITY,
     MAX_HORIZON_DAYS,
@@ -37,11 +38,6 @@ from scheduling.recurrence import (
     window_minutes,
     window_slots,
 )
-
-
-def _require_professional(user: User) -> None:
-    if user.role != Role.PROFESSIONAL:
-        raise NotPermitted(_("Only professionals offer availability."))
 
 
 def lock_user(user: User) -> None:
@@ -74,9 +70,10 @@ def booking_rules_set(
 ) -> BookingRules:
     """Set how long before a slot students must book, and how far ahead they may.
 
-    Raises NotPermitted for non-professionals, InvalidRequest for values out of range.
+    Raises ServiceError `forbidden` for non-professionals, InvalidRequest for values out of
+    range.
     """
-    _require_professional(professional)
+    require_professional(professional)
     if not 0 <= min_notice_minutes <= MAX_NOTICE_MINUTES:
         raise InvalidRequest(
             _("Minimum notice is between 0 and 14 days."), field="min_notice_minutes"
@@ -169,11 +166,11 @@ def availability_window_add(
 ) -> AvailabilityWindow:
     """Open a weekly or one-off window in the professional's time zone and its slots.
 
-    Raises NotPermitted (not a professional), InvalidRequest (end before start, a slot length
-    outside 15-60 minutes or that does not divide the window, a window in the past, no
-    address for an in-person window...) or SchedulingConflict (it overlaps another window).
+    Raises ServiceError `forbidden` (not a professional), InvalidRequest (end before start, a
+    slot length outside 15-60 minutes or that does not divide the window, a window in the past,
+    no address for an in-person window...) or SchedulingConflict (it overlaps another window).
     """
-    _require_professional(professional)
+    require_professional(professional)
     now = now or timezone.now()
     zone = ZoneInfo(professional.time_zone)
     today = now.astimezone(zone).date()
@@ -306,7 +303,7 @@ def availability_window_remove(
 
     Raises NotFound when the window is not one of the professional's.
     """
-    _require_professional(professional)
+    require_professional(professional)
     now = now or timezone.now()
     lock_user(professional)
     window = AvailabilityWindow.objects.filter(pk=window_id, professional=professional).first()
@@ -328,7 +325,7 @@ def blocked_date_add(
 
     Raises InvalidRequest for a past day, SchedulingConflict when the day is already blocked.
     """
-    _require_professional(professional)
+    require_professional(professional)
     now = now or timezone.now()
     if date < local_today(professional, now):
         raise InvalidRequest(_("This day is in the past."), field="date")
@@ -357,7 +354,7 @@ def blocked_date_remove(
 
     Raises NotFound when the blocked day is not one of the professional's.
     """
-    _require_professional(professional)
+    require_professional(professional)
     now = now or timezone.now()
     lock_user(professional)
     blocked = BlockedDate.objects.filter(pk=blocked_id, professional=professional).first()

@@ -114,12 +114,8 @@ def _release_place(slot_id: int, *, close: bool = False) -> None:
 
 
 def _ensure_room(slot: Slot) -> None:
-    if slot.mode != Mode.VIRTUAL or slot.room_ref:
-        return
-    room = meeting_room_ensure(slot=slot)
-    if room is not None:
-        slot.room_ref = room.ref
-        Slot.objects.filter(pk=slot.pk, room_ref__isnull=True).update(room_ref=room.ref)
+    if slot.mode == Mode.VIRTUAL and slot.room_id is None:
+        meeting_room_ensure(slot=slot)
 
 
 def _bookable_slot(slot_id: int) -> Slot:

@@ -1,11 +1,15 @@
 """Telling both sides: pushes on their `user:` topics, e-mails with the .ics, reminders.
 
 Everything here is registered to run after the surrounding transaction commits, so nobody is
-told about a booking that was rolled back. E-mails go through a Celery task (eager in the
-embedded mode), one message per recipient in their language and time zone.
+told about a booking that was rolled back. E-mails and reminders are Celery tasks (eager in the
+embedded mode), one message per recipient in their language and time zone: scheduling.tasks
+registers their queueing here as follow-ups (`register_booking_follow_up`), so that services
+never import the tasks that call them.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -19,13 +23,35 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from realtime.broadcast import push_on_commit
-from realtime.users import user_topic
+from realtime.users import user_notify
 from scheduling.ics import Method, booking_ics, booking_location, site_url
 from scheduling.models import Booking, BookingStatus
 
 BookingEvent = Literal["created", "cancelled", "rescheduled"]
 ReminderEvent = Literal["reminder_24h", "reminder_15m"]
+
+
+@dataclass(frozen=True)
+class BookingChange:
+    """A committed change of a booking, as its follow-ups receive it."""
+
+    booking_id: int
+    event: BookingEvent
+    actor_id: int
+    previous: tuple[dt.datetime, dt.datetime] | None  # the time before a reschedule
+    starts_at: dt.datetime
+    confirmed: bool  # still a confirmed booking (not cancelled)
+
+
+BookingFollowUp = Callable[[BookingChange], None]
+_FOLLOW_UPS: list[BookingFollowUp] = []
+
+
+def register_booking_follow_up(follow_up: BookingFollowUp) -> BookingFollowUp:
+    """Decorator: `follow_up(change)` runs after each booking change commits, in its own robust
+    on_commit callback (one that fails does not stop the others, nor the commit)."""
+    _FOLLOW_UPS.append(follow_up)
+    return follow_up
 
 
 def _side(booking: Booking, user_id: int | None) -> str | None:
@@ -58,37 +84,23 @@ def booking_announce(
     previous: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> None:
     """After commit: push `booking.<event>` to the student's and the professional's topics,
-    e-mail both, and (for a new time) schedule its reminders."""
+    then run the registered follow-ups (scheduling.tasks: e-mail both, and for a confirmed
+    booking schedule the reminders of its time)."""
     data = booking_push_data(booking, actor_id=actor.pk)
     if previous is not None:
         data["previous_starts_at"], data["previous_ends_at"] = previous
     for user_id in (booking.student_id, booking.professional_id):
-        push_on_commit(user_topic(user_id), f"booking.{event}", data)
-    transaction.on_commit(
-        partial(_enqueue_emails, booking.pk, event, actor.pk, previous), robust=True
+        user_notify(user_id, f"booking.{event}", data)
+    change = BookingChange(
+        booking_id=booking.pk,
+        event=event,
+        actor_id=actor.pk,
+        previous=previous,
+        starts_at=booking.starts_at,
+        confirmed=booking.status == BookingStatus.CONFIRMED,
     )
-    if booking.status == BookingStatus.CONFIRMED:
-        transaction.on_commit(
-            partial(_enqueue_reminders, booking.pk, booking.starts_at), robust=True
-        )
-
-
-def _enqueue_emails(
-    booking_id: int,
-    event: BookingEvent,
-    actor_id: int,
-    previous: tuple[dt.datetime, dt.datetime] | None,
-) -> None:
-    from scheduling.tasks import send_booking_emails
-
-    previous_iso = [value.isoformat() for value in previous] if previous else None
-    send_booking_emails.delay(booking_id, event, actor_id, previous_iso)
-
-
-def _enqueue_reminders(booking_id: int, starts_at: dt.datetime) -> None:
-    from scheduling.tasks import enqueue_reminders
-
-    enqueue_reminders(booking_id=booking_id, starts_at=starts_at)
+    for follow_up in _FOLLOW_UPS:
+        transaction.on_commit(partial(follow_up, change), robust=True)
 
 
 def format_when(start: dt.datetime, end: dt.datetime, zone_name: str) -> str:

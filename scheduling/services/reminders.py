@@ -14,8 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from realtime.broadcast import push_on_commit
-from realtime.users import user_topic
+from realtime.users import user_notify
 from scheduling.models import Booking, BookingStatus, ReminderKind, SentReminder
 from scheduling.services.notify import ReminderEvent, booking_emails_send, booking_push_data
 
@@ -103,7 +102,7 @@ def reminder_deliver(
     event: ReminderEvent = "reminder_24h" if kind == ReminderKind.DAY_BEFORE else "reminder_15m"
     data = {**booking_push_data(booking), "kind": kind}
     for user_id in (booking.student_id, booking.professional_id):
-        push_on_commit(user_topic(user_id), "booking.reminder", data)  # no transaction: now
+        user_notify(user_id, "booking.reminder", data)  # no transaction: sent at once
     booking_emails_send(booking_id=booking.pk, event=event)
     SentReminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
     return True

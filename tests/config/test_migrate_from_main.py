@@ -33,6 +33,7 @@ MOVED_COLUMNS = {
     ("rooms_room", "slot_id"),
     ("scheduling_slot", "room_ref"),
     ("safeguarding_report", "conversation_id"),
+    ("safeguarding_report", "message_id"),
 }
 
 
@@ -44,7 +45,8 @@ OVERRIDES: dict[tuple[str, str], Any] = {
 
 
 def _leaf_targets(executor: MigrationExecutor) -> list[tuple[str, str]]:
-    return executor.loader.graph.leaf_nodes()
+    leaves: list[tuple[str, str]] = executor.loader.graph.leaf_nodes()
+    return leaves
 
 
 def _value_for(field: models.Field[Any, Any], made: dict[str, Any], now: dt.datetime) -> Any:
@@ -84,9 +86,7 @@ def _value_for(field: models.Field[Any, Any], made: dict[str, Any], now: dt.date
 
 
 def _in_dependency_order(apps: Apps) -> list[type[models.Model]]:
-    project_models = [
-        model for model in apps.get_models() if model._meta.app_label in PROJECT_APPS
-    ]
+    project_models = [model for model in apps.get_models() if model._meta.app_label in PROJECT_APPS]
     ordered: list[type[models.Model]] = []
 
     def visit(model: type[models.Model], path: tuple[str, ...]) -> None:
@@ -94,9 +94,14 @@ def _in_dependency_order(apps: Apps) -> list[type[models.Model]]:
             return
         for field in model._meta.concrete_fields:
             target = field.related_model
-            if field.is_relation and not field.null and target is not None and target != model:
-                if target._meta.app_label in PROJECT_APPS:
-                    visit(target, (*path, model._meta.label))
+            if (
+                field.is_relation
+                and not field.null
+                and target is not None
+                and target != model
+                and target._meta.app_label in PROJECT_APPS
+            ):
+                visit(target, (*path, model._meta.label))
         ordered.append(model)
 
     for model in project_models:
@@ -140,7 +145,7 @@ def _fill_every_table(apps: Apps) -> None:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 continue
             values[field.name] = _value_for(field, made, now)
-        made[model._meta.label] = model.objects.create(**values)
+        made[model._meta.label] = model._default_manager.create(**values)
     for model in _in_dependency_order(apps):
         instance = made[model._meta.label]
         later_links = {
@@ -152,7 +157,7 @@ def _fill_every_table(apps: Apps) -> None:
             and getattr(instance, field.attname) is None
         }
         if later_links:
-            model.objects.filter(pk=instance.pk).update(**later_links)
+            model._default_manager.filter(pk=instance.pk).update(**later_links)
         for field in model._meta.many_to_many:
             target = field.related_model
             if target is not None and target._meta.label in made:
@@ -174,9 +179,7 @@ def _snapshot() -> dict[str, dict[Any, dict[str, Any]]]:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
             columns = [column[0] for column in cursor.description]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-            snapshot[table] = {
-                row.get("id", tuple(sorted(row.items()))): row for row in rows
-            }
+            snapshot[table] = {row.get("id", tuple(sorted(row.items()))): row for row in rows}
     return snapshot
 
 
@@ -224,6 +227,7 @@ def test_a_database_of_main_before_the_layers_migrates_with_nothing_lost(
     report_after = after["safeguarding_report"][report_before["id"]]
     assert report_after["target_kind"] == "conversation"
     assert str(report_after["target_id"]) == str(report_before["conversation_id"])
+    assert str(report_after["item_id"]) == str(report_before["message_id"])
 
     # Today's models read what the old code wrote.
     from gallery.models import WitnessProfile

@@ -100,7 +100,7 @@ def test_booked_students_need_no_invitation(open_window: Any, pro: Any, make_stu
     assert slot is not None
     booked, stranger = make_student(), make_student()
     booking_create(student=booked, slot_id=slot.pk)
-    room = Room.objects.get(slot=slot)
+    room = Room.objects.get(meeting_slot=slot)
     assert services.peer_join(
         user=booked,
         room_id=room.pk,

@@ -25,8 +25,8 @@ def test_booked_virtual_slot_gets_an_invite_only_room(
     first, second, outsider = make_student(), make_student(), make_student()
     booking_create(student=first, slot_id=slot.pk)
     slot.refresh_from_db()
-    room = Room.objects.get(slot=slot)
-    assert slot.room_ref == f"room:{room.pk}"
+    room = Room.objects.get(meeting_slot=slot)
+    assert slot.room_id == room.pk
     assert (room.host, room.visibility, room.starts_at, room.capacity) == (
         pro,
         "invite",
@@ -37,7 +37,7 @@ def test_booked_virtual_slot_gets_an_invite_only_room(
     assert meeting_room_url(slot=slot, user=pro) == f"/rooms/{room.pk}/"
     # A later booking joins the same room, with no invite of its own.
     second_booking = booking_create(student=second, slot_id=slot.pk)
-    assert Room.objects.filter(slot=slot).count() == 1
+    assert Room.objects.filter(meeting_slot=slot).count() == 1
     for user in (pro, first, second):
         assert access_room(user=user, room_id=room.pk) == room
     with pytest.raises(RoomError) as refused:
@@ -61,13 +61,27 @@ def test_booked_virtual_slot_gets_an_invite_only_room(
     assert joined.admitted
 
 
-def test_in_person_slots_and_unknown_refs_have_no_room(open_window: Any, pupil: Any) -> None:
+def test_in_person_slots_have_no_room(open_window: Any, pupil: Any) -> None:
     window = open_window()
     slot = Slot.objects.filter(window=window).first()
     assert slot is not None
     booking_create(student=pupil, slot_id=slot.pk)
     slot.refresh_from_db()
-    assert slot.room_ref is None and meeting_room_url(slot=slot, user=pupil) is None
-    slot.room_ref = "elsewhere:12"
-    assert meeting_room_url(slot=slot, user=pupil) is None
+    assert slot.room_id is None and meeting_room_url(slot=slot, user=pupil) is None
     assert Room.objects.count() == 0
+
+
+def test_a_slot_whose_room_is_gone_has_no_link_until_its_next_booking(
+    open_window: Any, pupil: Any, make_student: Any
+) -> None:
+    window = open_window(mode=Mode.VIRTUAL, capacity=2, minutes=60)
+    slot = Slot.objects.filter(window=window).first()
+    assert slot is not None
+    booking_create(student=pupil, slot_id=slot.pk)
+    Room.objects.filter(meeting_slot=slot).delete()
+    slot.refresh_from_db()
+    assert slot.room_id is None and meeting_room_url(slot=slot, user=pupil) is None
+    booking_create(student=make_student(), slot_id=slot.pk)
+    relinked = Slot.objects.get(pk=slot.pk)
+    assert relinked.room_id is not None
+    assert meeting_room_url(slot=relinked, user=pupil) == f"/rooms/{relinked.room_id}/"

@@ -29,7 +29,7 @@ async def test_moderator_reads_a_reported_conversation_and_cannot_write(
     assert error_code(await mod.request("join", conversation.topic)) == "forbidden"
 
     await sync_to_async(Report.objects.create)(
-        reporter=student, conversation=conversation, reason="safety"
+        reporter=student, target_kind="conversation", target_id=conversation.pk, reason="safety"
     )
     joined = await mod.request("join", conversation.topic, {"last_seq": 0})
     assert joined["ok"] and joined["data"]["read_only"] is True

@@ -51,7 +51,8 @@ def test_member_reports_a_conversation_and_a_message(
     assert again.json()["id"] == one.json()["id"]  # still open: no duplicate
     assert Report.objects.count() == 2
     report = Report.objects.get(pk=one.json()["id"])
-    assert report.message == first and report.reporter == professional
+    assert report.item_id == first.pk and report.reporter == professional
+    assert (report.target_kind, report.target_id) == ("conversation", conversation.pk)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,9 @@ def test_outsiders_cannot_report_or_read_reports(
 def test_moderator_lists_and_closes(
     api_client: Any, moderator: Any, student: Any, conversation: Any
 ) -> None:
-    report = Report.objects.create(reporter=student, conversation=conversation, reason="safety")
+    report = Report.objects.create(
+        reporter=student, target_kind="conversation", target_id=conversation.pk, reason="safety"
+    )
     api_client.force_authenticate(student)
     refused = api_client.post(f"/api/reports/{report.pk}/close/", {}, format="json")
     assert refused.status_code == 403
@@ -124,7 +127,7 @@ def test_report_from_the_conversation_page(
     )
     assert response.status_code == 302
     report = Report.objects.get()
-    assert (report.reason, report.message_id, report.details) == (
+    assert (report.reason, report.item_id, report.details) == (
         "inappropriate",
         first.pk,
         "Not okay.",
@@ -144,7 +147,11 @@ def test_moderator_reads_the_record_with_deleted_messages(
         author=professional, conversation=conversation, message_id=sent.message.pk
     )
     report = Report.objects.create(
-        reporter=student, conversation=conversation, message=sent.message, reason="harassment"
+        reporter=student,
+        target_kind="conversation",
+        target_id=conversation.pk,
+        item_id=sent.message.pk,
+        reason="harassment",
     )
     assert client_for(student).get("/moderation/reports/").status_code == 404
     assert client_for(student).get(f"/moderation/reports/{report.pk}/").status_code == 404
