@@ -59,3 +59,53 @@ def test_every_app_is_in_the_contract() -> None:
         if (path.parent / "__init__.py").exists()
     }
     assert apps <= set(_root_packages())
+
+
+def _import_cycles(packages: list[str]) -> list[list[str]]:
+    """The groups of modules that import each other in a circle (lazy imports included);
+    migrations are history and left out."""
+    import grimp  # import-linter's own graph of the project's imports
+
+    graph = grimp.build_graph(*packages, cache_dir=None)
+    modules = {module for module in graph.modules if ".migrations" not in module}
+    cycles: list[list[str]] = []
+    index: dict[str, int] = {}
+    lowest: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        index[module] = lowest[module] = len(index)
+        stack.append(module)
+        for imported in graph.find_modules_directly_imported_by(module) & modules:
+            if imported not in index:
+                visit(imported)
+                lowest[module] = min(lowest[module], lowest[imported])
+            elif imported in stack:
+                lowest[module] = min(lowest[module], index[imported])
+        if lowest[module] == index[module]:
+            group = stack[stack.index(module) :]
+            del stack[stack.index(module) :]
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_through_others(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    assert _import_cycles(_root_packages()) == []
+    # The check sees a circle made of lazy imports, as the one scheduling had.
+    monkeypatch.syspath_prepend(str(project_copy))
+    for module in list(sys.modules):
+        if module.split(".")[0] in _root_packages():
+            monkeypatch.delitem(sys.modules, module)
+    (project_copy / "chat" / "circle_a.py").write_text(
+        "def one() -> None:\n    from chat import circle_b  # noqa: F401\n"
+    )
+    (project_copy / "chat" / "circle_b.py").write_text("from chat import circle_a  # noqa: F401\n")
+    assert _import_cycles(_root_packages()) == [["chat.circle_a", "chat.circle_b"]]
