@@ -1,6 +1,6 @@
 """ASGI entry point: HTTP goes to Django, WebSocket to the realtime gateway.
 
-Served by daphne (the Procfile default) or uvicorn (`uvicorn config.asgi:application`).
+Served by uvicorn in production (the Procfile) and by daphne for `make run` and the live tests.
 """
 
 import gc
@@ -15,7 +15,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from realtime import daphne_compat  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402
+
+# Daphne's start-up imports this module before it opens a socket: the one place to patch its
+# Twisted server. Only there: uvicorn and the tests import this module too, and stay unpatched.
+if daphne_compat.daphne_serves():
+    daphne_compat.install()
 
 
 async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:

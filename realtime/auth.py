@@ -16,7 +16,6 @@ from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
 
 from accounts.models import User
-from realtime import daphne_compat
 from realtime.db import database_sync_to_async
 from realtime.errors import CloseCode
 from realtime.tickets import ticket_redeem
@@ -72,7 +71,6 @@ class OriginGuard:
         self.application = application
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        daphne_compat.install_once()
         origins = [value for name, value in scope.get("headers", []) if name == b"origin"]
         decoded = [value.decode("latin-1") for value in origins]
         if not all(origin_allowed(origin) for origin in decoded):

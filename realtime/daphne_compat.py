@@ -1,126 +1,134 @@
-"""Four adjustments to daphne's WebSocket layer (autobahn, Twisted), made when daphne serves.
+"""Patches to daphne's WebSocket server (daphne, autobahn, Twisted), each shown needed.
 
-1. Let daphne send the RFC 6455 close codes the gateway uses (1009, 1011, 1013).
+Production runs uvicorn, which needs none (docs/operations.md). Daphne serves `make run`, the
+live tests and the benchmarks' daphne runs; config/asgi.py calls `install()` when daphne's own
+start-up imports it, before any socket, and in no other process. Each patch relies on private
+internals of the versions in `WRITTEN_FOR`: `install()` checks them and leaves a library that
+differs untouched, with one warning. tests/realtime/test_daphne_compat.py fails when those
+internals change.
 
-ASGI lets an application close with any code, but daphne passes it to autobahn's `sendClose`,
-which accepts only 1000 and 3000-4999 from applications: closing with 1009 ("message too big")
-raises inside daphne and the client sees 1011 instead. For those codes, do what `sendClose`
-does after its check: send the close frame.
+1. "close codes": let daphne send the RFC 6455 close codes the gateway uses (1001, 1008,
+   1009, 1011, 1013; docs/protocol.md). daphne passes an application's close code to
+   autobahn's `sendClose`, which accepts only 1000 and 3000-4999 and raises otherwise: a frame
+   over 64 KiB closed the socket with 1011 instead of 1009
+   (tests/realtime/test_live.py::test_oversized_frame_closes_1009 sees the difference). For
+   those codes, do what `sendClose` does after its check: send the close frame.
 
-2. Stop colouring debug-log arguments nobody logs. autobahn builds the arguments of its
-debug log calls on every frame sent and received, and two of them (`hltype`, `hlval`) call
-`inspect` and `click.style` several times: measured as a visible share of daphne's CPU per
-delivered push in the chat and signalling benchmarks. They only decorate log text, so plain
-values do.
+2. "write at once": write to a socket at once when nothing waits to be written. Twisted's TCP
+   transport buffers every write and asks the reactor to say when the socket is writable: two
+   `epoll_ctl` calls and a reactor turn per push per member, besides the `send`. Measured in
+   docs/performance.md (chat fan-out, fifth session, "Daphne writes to the socket at once"):
+   500 members, p50 54.2 -> 29.9 ms at 10 msg/s and 430 -> 25.6 ms at 20 msg/s; the fan-out
+   ceiling from none to 10,000 deliveries/s (docs/chat.md). Only taken with an empty buffer, so
+   what is buffered keeps its turn, and never once TLS has started on the connection (that
+   write must go through the TLS layer); a failed `send` leaves the data to Twisted's own path,
+   which reports the error as it always did.
 
-3. Write to a socket at once when nothing waits to be written. Twisted's TCP transport buffers
-every write and asks the reactor to say when the socket is writable: each push to each member
-cost two `epoll_ctl` calls and a reactor turn besides its `send`, where asyncio (uvicorn) tries
-the `send` first and buffers only what the socket did not take. With 500 members at 10
-messages/s the fan-out p50 went from 54 to 30 ms, and 20 messages/s from 430 to 26 ms
-(bench/chat_fanout.py, docs/performance.md). Whatever is already buffered keeps its turn:
-the shortcut is only taken with an empty buffer, and any error leaves the data to Twisted's
-own path, which reports it as it always did.
-
-4. Frame a text push once for all its recipients. A push to a room is the same text object sent
-to every member in a row; daphne encoded it to UTF-8 for each of them, and autobahn's
-`sendMessage` checked its arguments, counted traffic statistics, built the header and copied
-the payload into a new frame, for each of them: a third of the event loop's time per
-delivery. For a plain text frame (open socket, no compression, no fragmenting, nothing
-queued, frame logging off) the frame of the last text sent is kept and written as is.
-Anything else takes autobahn's path. The traffic statistics autobahn keeps per connection are
-not counted on the shortcut: neither daphne nor we read them.
-
-Installed the first time a socket arrives, and only when daphne serves it, so other processes
-never import twisted.
+3. "frame once": frame a text push once for all its recipients. A push to a room is the same
+   text object sent to every member in a row; daphne encoded it and autobahn's `sendMessage`
+   checked, counted, built a header and copied the payload, per member: a third of the event
+   loop per delivery. Measured in docs/performance.md (chat fan-out, seventh session): p99 at
+   186 msg/s x 500 went from 259 to 54 ms, and the ceiling from 59,605 to 93,132 deliveries/s
+   (0.26x -> 0.41x the bare server). Only for a plain text frame (open socket, no compression,
+   no fragmenting, nothing queued, frame logging off); anything else takes autobahn's path.
+   autobahn's per-connection traffic statistics are not counted on the shortcut: nobody reads
+   them.
 """
 
+import importlib
 import logging
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
+# The versions whose internals the patches were written against and tested with (uv.lock).
+WRITTEN_FOR = {"daphne": "4.2.3", "autobahn": "26.10.2", "Twisted": "26.10.0"}
+
 # Codes RFC 6455 defines for endpoints to send, which autobahn refuses from applications.
 RFC_CLOSE_CODES = frozenset({1001, 1008, 1009, 1011, 1013})
-_MARK = "_backstage_patched"  # on what this module replaced, so it is replaced once
-_installed = False
 
 
-def install_once() -> None:
-    """Make the four adjustments if daphne is serving; idempotent."""
+@dataclass(frozen=True)
+class Patch:
+    """One replaced method of a library class: `replace(original)` returns the new one."""
+
+    name: str
+    module: str
+    owner: str
+    attribute: str
+    relies_on: tuple[str, ...]  # distributions (keys of WRITTEN_FOR) whose internals it reads
+    replace: Callable[[Any], Callable[..., Any]]
+
+    def owner_class(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.owner)
+
+
+def installed_version(distribution: str) -> str | None:
+    """The installed version of a distribution, None when it is not installed."""
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def daphne_serves() -> bool:
+    """Whether daphne serves this process: only its command line (`daphne`, `python -m
+    daphne`) and its `runserver` import these modules. Importing `daphne.server` proves
+    nothing: "daphne" in INSTALLED_APPS imports it in every process."""
+    return "daphne.cli" in sys.modules or "daphne.management.commands.runserver" in sys.modules
+
+
+_installed: list[str] | None = None  # names of the patches applied; None before install()
+
+
+def install() -> list[str]:
+    """Apply each patch whose libraries are the versions in WRITTEN_FOR; leave the others'
+    libraries untouched and name them in one warning. Returns the names applied. Once per
+    process: a later call changes nothing and returns the same names."""
     global _installed  # a once-per-process switch
-    if _installed:
-        return
-    module = sys.modules.get("daphne.ws_protocol")
-    if module is None:
-        return  # not under daphne (tests' communicator, another server): nothing to do
-    _installed = True
-    _send_rfc_close_codes(module.WebSocketProtocol)
-    _plain_log_arguments()
-    _write_at_once()
-    _frame_text_once(module.WebSocketProtocol)
+    if _installed is not None:
+        return _installed
+    found = {name: installed_version(name) for name in WRITTEN_FOR}
+    applied: list[str] = []
+    skipped: list[str] = []
+    for patch in PATCHES:
+        changed = [
+            f"{name} {found[name] or 'not installed'} (written for {WRITTEN_FOR[name]})"
+            for name in patch.relies_on
+            if found[name] != WRITTEN_FOR[name]
+        ]
+        if changed:
+            skipped.append(f"{patch.name}: {', '.join(changed)}")
+            continue
+        owner = patch.owner_class()
+        setattr(owner, patch.attribute, patch.replace(getattr(owner, patch.attribute)))
+        applied.append(patch.name)
+    if skipped:
+        logger.warning(
+            "daphne runs without these patches, written for other library versions (check "
+            "realtime/daphne_compat.py against the installed ones, then update WRITTEN_FOR): %s",
+            "; ".join(skipped),
+        )
+    logger.info("daphne patched: %s", ", ".join(applied) or "nothing")
+    _installed = applied
+    return applied
 
 
-def _unpatched(owner: Any, name: str, needs: tuple[str, ...], otherwise: str) -> Any:
-    """`owner.<name>` to be replaced, or None: when this module replaced it already, or when
-    `owner` lacks an attribute the replacement `needs` (then logs what `otherwise` happens)."""
-    original = getattr(owner, name)
-    if getattr(original, _MARK, False):
-        return None
-    if not all(hasattr(owner, need) for need in needs):
-        logger.warning("daphne, autobahn or twisted changed: %s", otherwise)
-        return None
-    return original
-
-
-def _replace(owner: Any, name: str, replacement: Any) -> None:
-    setattr(replacement, _MARK, True)
-    setattr(owner, name, replacement)
-
-
-def _send_rfc_close_codes(protocol: Any) -> None:
-    original = _unpatched(
-        protocol, "serverClose", ("sendCloseFrame",), "close codes 1009/1011 go out as 1011"
-    )
-    if original is None:
-        return
-
+def _send_rfc_close_codes(original: Any) -> Callable[..., None]:
     def server_close(self: Any, code: int | None = None) -> None:
         if code in RFC_CLOSE_CODES:
             self.sendCloseFrame(code=code, isReply=False)
         else:
             original(self, code)
 
-    _replace(protocol, "serverClose", server_close)
+    return server_close
 
 
-def _plain(value: Any, *_args: Any, **_kwargs: Any) -> Any:
-    return value
-
-
-def _plain_log_arguments() -> None:
-    for name in ("autobahn.websocket.protocol", "autobahn.twisted.websocket"):
-        module = sys.modules.get(name)
-        if module is None or logging.getLogger("autobahn").isEnabledFor(logging.DEBUG):
-            continue
-        for helper in ("hltype", "hlval"):
-            if hasattr(module, helper):
-                setattr(module, helper, _plain)
-
-
-# What the shortcut reads of Twisted's FileDescriptor (twisted.internet.abstract).
-_TCP_STATE = ("dataBuffer", "offset", "disconnecting", "_writeDisconnected", "SEND_LIMIT")
-
-
-def _write_at_once() -> None:
-    from twisted.internet import tcp
-
-    connection = tcp.Connection
-    buffered_write = _unpatched(connection, "write", _TCP_STATE, "every write is buffered")
-    if buffered_write is None:
-        return
-
+def _write_at_once(buffered_write: Any) -> Callable[..., None]:
     def write(self: Any, data: bytes) -> None:
         if (
             isinstance(data, bytes)
@@ -128,7 +136,8 @@ def _write_at_once() -> None:
             and self.connected
             and not self.disconnecting
             and not self._writeDisconnected
-            and getattr(self, "_tempDataBuffer", None) == []  # nothing waits its turn
+            and not self.TLS  # TLS bytes must go through the TLS layer
+            and not self._tempDataBuffer  # nothing waits its turn
             and self.offset == len(self.dataBuffer)
         ):
             try:
@@ -140,7 +149,7 @@ def _write_at_once() -> None:
             data = data[sent:]
         buffered_write(self, data)
 
-    _replace(connection, "write", write)
+    return write
 
 
 def text_frame(text: str) -> bytes:
@@ -156,30 +165,21 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
-def _frame_text_once(protocol: Any) -> None:
-    original = _unpatched(
-        protocol, "serverSend", ("STATE_OPEN",), "each push is framed once per member"
-    )
-    if original is None:
-        return
+def _frame_text_once(original: Any) -> Callable[..., None]:
     # The last text sent and its frame. Holding the text keeps its identity unique.
     last: list[Any] = [None, b""]
 
     def server_send(self: Any, content: Any, binary: bool = False) -> None:
-        try:
-            plain = (
-                not binary
-                and type(content) is str
-                and self.state == self.STATE_OPEN
-                and self._perMessageCompress is None
-                and not self.send_queue
-                and not self.logFrames
-                and not self.trackedTimings
-                and not self.maskServerFrames
-            )
-        except AttributeError:  # autobahn changed under us: its own path knows
-            plain = False
-        if plain:
+        if (
+            not binary
+            and type(content) is str
+            and self.state == self.STATE_OPEN
+            and self._perMessageCompress is None
+            and not self.send_queue
+            and not self.logFrames
+            and not self.trackedTimings
+            and not self.maskServerFrames
+        ):
             if content is last[0]:
                 frame = last[1]
             else:
@@ -191,4 +191,32 @@ def _frame_text_once(protocol: Any) -> None:
                 return
         original(self, content, binary)
 
-    _replace(protocol, "serverSend", server_send)
+    return server_send
+
+
+PATCHES = (
+    Patch(
+        "close codes",
+        "daphne.ws_protocol",
+        "WebSocketProtocol",
+        "serverClose",
+        ("daphne", "autobahn"),
+        _send_rfc_close_codes,
+    ),
+    Patch(
+        "write at once",
+        "twisted.internet.tcp",
+        "Connection",
+        "write",
+        ("Twisted",),
+        _write_at_once,
+    ),
+    Patch(
+        "frame once",
+        "daphne.ws_protocol",
+        "WebSocketProtocol",
+        "serverSend",
+        ("daphne", "autobahn"),
+        _frame_text_once,
+    ),
+)
