@@ -121,7 +121,8 @@ class LiveDaphne:
 
 def _server_command(server: str, port: int) -> list[str]:
     if server == "uvicorn":
-        # The flags production would use (README): the same 64 KiB frame limit as daphne's.
+        # The frame limit of the Procfile's web command (tests/realtime/test_servers_live.py
+        # runs that command itself).
         return [
             *(sys.executable, "-m", "uvicorn", "config.asgi:application"),
             *("--host", "127.0.0.1", "--port", str(port), "--ws-max-size", "65536"),

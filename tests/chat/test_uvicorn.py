@@ -1,5 +1,5 @@
-"""Backstage under uvicorn as well as daphne (the Procfile default): one process of each,
-sharing a private Redis, with clients on both talking to each other."""
+"""Backstage under uvicorn (the Procfile's web) as well as daphne (`make run`): one process
+of each, sharing a private Redis, with clients on both talking to each other."""
 
 import json
 import shutil
