@@ -154,3 +154,18 @@ async def test_pushes_committed_before_a_call_fails_still_go_out(
     assert [(await client.push())["data"]["n"] for _ in range(3)] == [0, 1, 2]
     assert await client.silent(0.3)  # the rolled-back push is not sent
     assert publishes == [3]
+
+
+def test_the_channels_redis_internals_the_pipeline_reads_are_there() -> None:
+    """`pipeline._pubsub_send_many` reads channels-redis's private parts (no patch): without
+    Redis, at least check they still exist, so an upgrade that moves them fails here."""
+    import inspect
+
+    from channels_redis import pubsub
+
+    assert callable(pubsub.RedisPubSubChannelLayer._get_layer)
+    assert callable(pubsub.RedisPubSubLoopLayer._get_group_channel_name)
+    assert callable(pubsub.RedisPubSubLoopLayer._get_shard)
+    assert callable(pubsub.RedisSingleShardConnection._ensure_redis)
+    shard_init = inspect.getsource(pubsub.RedisSingleShardConnection.__init__)
+    assert "self._lock" in shard_init and "self._redis" in shard_init
