@@ -196,11 +196,13 @@ def executor() -> Iterator[MigrationExecutor]:
 def test_a_database_of_main_before_the_layers_migrates_with_nothing_lost(
     executor: MigrationExecutor,
 ) -> None:
-    executor.migrate(MAIN_BEFORE_LAYERS)
+    executor.migrate([*MAIN_BEFORE_LAYERS, ("gallery", None)])  # no gallery app then
     executor.loader.build_graph()
     old_apps = executor.loader.project_state(MAIN_BEFORE_LAYERS).apps
     _fill_every_table(old_apps)
     before = _snapshot()
+    content_types = old_apps.get_model("contenttypes", "ContentType").objects
+    witness_type = content_types.get(app_label="profiles", model="witnessprofile")
     empty = [table for table, rows in before.items() if not rows]
     assert not empty, f"the old schema has tables the test left empty: {empty}"
 
@@ -228,6 +230,12 @@ def test_a_database_of_main_before_the_layers_migrates_with_nothing_lost(
     assert report_after["target_kind"] == "conversation"
     assert str(report_after["target_id"]) == str(report_before["conversation_id"])
     assert str(report_after["item_id"]) == str(report_before["message_id"])
+
+    # The moved models' content types (and so their permissions) moved with them.
+    from django.contrib.contenttypes.models import ContentType
+
+    moved_type = ContentType.objects.get(pk=witness_type.pk)
+    assert (moved_type.app_label, moved_type.model) == ("gallery", "witnessprofile")
 
     # Today's models read what the old code wrote.
     from gallery.models import WitnessProfile
