@@ -27,13 +27,13 @@ from chat.payloads import (
     conversation_ref,
     message_change_payload,
 )
-from chat.rules import ChatError, SendResult, message_body_checked
+from chat.rules import ChatError as ChatError  # re-exported: callers know it as services.*
+from chat.rules import SendResult as SendResult
+from chat.rules import message_body_checked
 from chat.selectors import contact_exists
 from realtime.broadcast import push_on_commit
 from realtime.users import user_notify
 from safeguarding.policy import may_contact, may_message
-
-__all__ = ["ChatError", "SendResult"]  # re-exported: callers know them as services.*
 
 EDIT_WINDOW = timedelta(minutes=15)
 logger = logging.getLogger(__name__)
