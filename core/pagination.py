@@ -1,15 +1,22 @@
 """Page-number pagination without a COUNT: it reads one row more than a page to know whether a
-next page exists. Counting every match of a broad search cost as much as the search itself."""
+next page exists. Counting every match of a broad search cost as much as the search itself.
+
+A page past the end answers 404, as DRF's own paginators do; so does a page beyond MAX_PAGE,
+without a query (an OFFSET of 2**63 overflowed the database's integer: a 500)."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
+
+# No list here is browsed that far (a million rows at the largest page size).
+MAX_PAGE = 10_000
 
 
 class LookaheadPagination:
@@ -37,9 +44,13 @@ class LookaheadPagination:
             raise exceptions.ValidationError(
                 {"page": [f"Pages start at 1 and hold 1 to {self.max_page_size} items."]}
             )
+        if self.page > MAX_PAGE:
+            raise exceptions.NotFound(_("There is no such page."))
         self.page_size = size
         start = (self.page - 1) * size
         rows = list(queryset[start : start + size + 1])
+        if not rows and self.page > 1:
+            raise exceptions.NotFound(_("There is no such page."))
         self.has_next = len(rows) > size
         return rows[:size]
 

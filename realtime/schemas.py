@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import to_json
 
+from core.parsers import MAX_JSON_DEPTH, json_input_problem, text_is_clean
 from realtime.errors import ErrorCode, GatewayError
 from realtime.topics import TOPIC_PATTERN
 
@@ -145,20 +146,22 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _utf8_encodable(value: Any) -> bool:
-    # A "\ud800" escape decodes to a lone surrogate that no database or socket can encode.
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (UnicodeEncodeError, RecursionError):
-        return False
-    return True
-
-
 def _readable_ref(obj: Mapping[str, Any]) -> str | None:
     ref = obj.get("ref")
-    if isinstance(ref, str) and 1 <= len(ref) <= MAX_REF_LENGTH and _utf8_encodable(ref):
+    if isinstance(ref, str) and 1 <= len(ref) <= MAX_REF_LENGTH and text_is_clean(ref):
         return ref
     return None
+
+
+def _may_break_input_rules(text: str) -> bool:
+    """Whether the decoded frame needs core.parsers' walk: only escapes (json refuses a raw NUL)
+    or raw surrogates give a forbidden string, and only that many brackets a deep frame. A
+    chat message or a signal skips the walk."""
+    return (
+        "\\u" in text
+        or not text_is_clean(text)
+        or text.count("{") + text.count("[") > MAX_JSON_DEPTH
+    )
 
 
 def describe_validation_error(exc: ValidationError, prefix: str = "") -> str:
@@ -190,8 +193,12 @@ def parse_frame(text: str) -> ClientFrame | PongFrame:
     if not isinstance(obj, dict):
         raise FrameError(None, "A frame must be one JSON object.")
     ref = _readable_ref(obj)
-    if "\\u" in text and not _utf8_encodable(obj):
-        raise FrameError(ref, "The frame contains an invalid unicode escape.")
+    # Deep `data` broke the handlers' schemas and a NUL broke PostgreSQL (both `internal`);
+    # the REST API's rule, for every string of the frame, keys included.
+    problem = json_input_problem(obj) if _may_break_input_rules(text) else None
+    if problem is not None:
+        where = f"{problem.field}: " if problem.field is not None else ""
+        raise FrameError(ref, where + problem.message)
     try:
         if obj.get("type") == "pong":
             return PongFrame.model_validate(obj)

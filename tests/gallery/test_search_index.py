@@ -318,7 +318,9 @@ def test_api_pages_join_up_to_the_full_ranking(
         url = body["next"]
     assert seen == expected
     past_the_end = api_client.get("/api/profiles/", {"q": query, "page": "99", "page_size": "5"})
-    assert past_the_end.json()["results"] == []
+    # Out-of-range pages are answered 404, as Django's own paginator does (issue 18).
+    assert past_the_end.status_code == 404
+    assert past_the_end.json()["error"]["code"] == "not_found"
 
 
 def test_a_broad_word_reads_only_the_page_of_profiles(
