@@ -3,19 +3,22 @@
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from django.utils.http import content_disposition_header
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts import login_guard, services
+from accounts import login_protection, services
 from accounts.access import request_user
 from accounts.models import User
+from accounts.privacy import account_export
 from accounts.serializers import (
     CredentialsSerializer,
     MeSerializer,
@@ -23,6 +26,9 @@ from accounts.serializers import (
     TokenSerializer,
     UserSerializer,
 )
+from accounts.services.deletion import account_delete
+from core.client_ip import ClientAddressScopedRateThrottle
+from core.schema import BackstageAutoSchema
 
 
 def _as_api_error(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -34,18 +40,16 @@ def _as_api_error(exc: DjangoValidationError) -> exceptions.ValidationError:
 def _authenticate(request: Request) -> User:
     credentials = CredentialsSerializer(data=request.data)
     credentials.is_valid(raise_exception=True)
-    username = credentials.validated_data["username"]
-    if login_guard.login_blocked(username=username):
-        raise exceptions.Throttled(
-            wait=login_guard.WINDOW_SECONDS,
-            detail="Too many failed attempts for this account. Try again later.",
-        )
+    # With the request, so that the login protection counts this attempt with the form's.
     user = authenticate(request._request, **credentials.validated_data)
+    if login_protection.login_locked_out(request._request):
+        locked = exceptions.Throttled(detail=login_protection.lockout_message())
+        # Retry-After, without the sentence DRF adds when given `wait`.
+        locked.wait = login_protection.lockout_seconds()  # type: ignore[attr-defined]
+        raise locked
     if not isinstance(user, User):
-        login_guard.login_failure_record(username=username)
         # One message for both cases, so the endpoint does not reveal which usernames exist.
         raise exceptions.AuthenticationFailed("Wrong username or password.")
-    login_guard.login_success_record(username=username)
     return user
 
 
@@ -61,7 +65,7 @@ class AnonymousView(APIView):
 
 
 class RegisterView(AnonymousView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "register"
 
     @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
@@ -76,12 +80,15 @@ class RegisterView(AnonymousView):
 
 
 class TokenView(AnonymousView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=CredentialsSerializer, responses={200: TokenSerializer})
     def post(self, request: Request) -> Response:
         user = _authenticate(request)
+        # A login without a session: the same signal, so the login protection clears the
+        # failures it counted and last_login is kept, as for the other login paths.
+        user_logged_in.send(sender=User, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -90,7 +97,7 @@ class SessionLoginView(APIView):
     """Browser login: sets the session cookie (CSRF-protected like every session write)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=CredentialsSerializer, responses={200: MeSerializer})
@@ -107,8 +114,35 @@ class SessionLogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class PasswordConfirmSerializer(serializers.Serializer[None]):
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class BodyOnDeleteSchema(BackstageAutoSchema):
+    """drf-spectacular documents a body only for POST, PUT and PATCH; `DELETE /api/me/` takes
+    one (the password), and the schema must say so."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        # drf-spectacular's internals are untyped.
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)  # type: ignore[no-untyped-call]
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)  # type: ignore[no-untyped-call]
+        finally:
+            self.method = "DELETE"
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
+    schema = BodyOnDeleteSchema()
+    throttle_scope = "login"
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Deleting asks for the password: limit guesses by whoever holds a session or token.
+        if getattr(self.request, "method", None) == "DELETE":
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
@@ -124,3 +158,45 @@ class MeView(APIView):
         except DjangoValidationError as exc:
             raise _as_api_error(exc) from exc
         return Response(MeSerializer(user).data)
+
+    @extend_schema(
+        request=PasswordConfirmSerializer,
+        responses={204: None},
+        description="Delete the caller's account, confirmed with their password. Their "
+        "messages stay until the retention period ends, shown as a deleted user's.",
+    )
+    def delete(self, request: Request) -> Response:
+        user = request_user(request)
+        serializer = PasswordConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account_delete(user=user, password=serializer.validated_data["password"])
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    """The caller's data as a JSON file (accounts.privacy: one key per app's section)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "AccountExport",
+                {
+                    "exported_at": serializers.DateTimeField(),
+                    "account": serializers.DictField(),
+                    "events": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+        description="Everything Backstage keeps that is the caller's: account, profile, "
+        "messages sent, contact requests, bookings, slots, rooms, reports made, events; as "
+        "an attachment. Other people appear by id only.",
+    )
+    def get(self, request: Request) -> Response:
+        user = request_user(request)
+        disposition = content_disposition_header(
+            as_attachment=True, filename=f"backstage-export-{user.username}.json"
+        )
+        return Response(account_export(user=user), headers={"Content-Disposition": disposition})

@@ -9,6 +9,8 @@ from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
+from core.api_errors import RETRY_AFTER_SECONDS
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,7 +45,7 @@ async def healthz(request: HttpRequest) -> JsonResponse:
     database = await sync_to_async(_database_ok)()
     channel_layer = await _channel_layer_ok()
     ok = database and channel_layer
-    return JsonResponse(
+    response = JsonResponse(
         {
             "status": "ok" if ok else "unavailable",
             "database": "ok" if database else "unreachable",
@@ -51,3 +53,6 @@ async def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if ok else 503,
     )
+    if not ok:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -4,15 +4,40 @@ The codes are those of the WebSocket protocol, so a client handles both the same
 `ServiceError` that a view lets through is answered here: views need not catch them.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from core.errors import ServiceError
+from core.metrics import count_error
+
+logger = logging.getLogger(__name__)
+
+# A service the request needs is down or full (Redis, the database refusing connections or
+# the pool out of them, the Celery broker): a 503 the client may retry, not a 500.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    OperationalError,
+    BrokerOperationalError,
+)
+RETRY_AFTER_SECONDS = 10
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Try again shortly."
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The one rule, for the API (here) and the pages (core.middleware)."""
+    return isinstance(exc, UNAVAILABLE_ERRORS)
+
 
 _CODE_BY_STATUS = {
     status.HTTP_400_BAD_REQUEST: "bad_request",
@@ -25,6 +50,7 @@ _CODE_BY_STATUS = {
     status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too_large",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
     status.HTTP_429_TOO_MANY_REQUESTS: "rate_limited",
+    status.HTTP_503_SERVICE_UNAVAILABLE: "unavailable",
 }
 
 
@@ -64,6 +90,15 @@ def _flatten(detail: Any) -> Any:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler that answers every error in the shape api.md fixes."""
+    if is_unavailable(exc):
+        logger.warning("unavailable: %s: %s", type(exc).__name__, exc, exc_info=exc)
+        count_error("api", "unavailable")
+        set_rollback()
+        return Response(
+            {"error": {"code": "unavailable", "message": UNAVAILABLE_MESSAGE}},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, ServiceError):
         exc = as_api_exception(exc)
     elif isinstance(exc, Http404):
@@ -74,6 +109,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None  # an unexpected error: Django's 500 handling (and logging) takes over
     code = _CODE_BY_STATUS.get(response.status_code, "error")
+    count_error("api", code)
     error: dict[str, Any] = {"code": code}
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from accounts.login_protection import lockout_message, lockout_seconds, login_locked_out
 from accounts.models import Role, User
 from accounts.services import user_register, user_set_preferences
+from accounts.services.deletion import AccountDeletionError, account_delete
 from frontend.forms import ROLE_CHOICES, RegisterForm
 from frontend.navigation import links_for_role
 from gallery.models import WitnessProfile
@@ -66,8 +69,22 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 class SignInView(LoginView):
+    """The form authenticates with the request (AuthenticationForm does), so the login
+    protection counts its attempts with the API's; a locked-out attempt says so."""
+
     template_name = "frontend/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        if not login_locked_out(self.request):
+            return super().form_invalid(form)
+        # The lockout replaces "wrong username or password": even the right one is refused.
+        form.errors.pop(NON_FIELD_ERRORS, None)
+        form.add_error(None, ValidationError(lockout_message(), code="locked_out"))
+        response = super().form_invalid(form)
+        response.status_code = 429
+        response["Retry-After"] = str(lockout_seconds())
+        return response
 
 
 class SignOutView(LogoutView):
@@ -115,3 +132,25 @@ def set_language(request: HttpRequest) -> HttpResponseBase:
     if user is not None:
         user_set_preferences(user=user, preferred_language=language)
     return django_set_language(request)
+
+
+@login_required
+def settings_privacy(request: HttpRequest) -> HttpResponse:
+    """Settings, privacy: download one's data (the API's export) and delete one's account,
+    confirmed with the password; then signed out, back on the landing page."""
+    user = _signed_in_user(request)
+    assert user is not None  # noqa: S101  (login_required guarantees it)
+    error = ""
+    if request.method == "POST":
+        try:
+            account_delete(user=user, password=request.POST.get("password", "")[:128])
+        except AccountDeletionError as exc:
+            error = exc.message
+        else:
+            logout(request)
+            messages.success(
+                request, _("Your account is deleted. Thank you for your time on Backstage.")
+            )
+            return redirect("frontend:landing")
+    context = {"error": error, "retention_days": settings.CHAT_RETENTION_DAYS}
+    return render(request, "frontend/settings_privacy.html", context, status=400 if error else 200)

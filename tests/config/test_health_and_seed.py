@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from gallery.models import Sector, WitnessProfile
 from gallery.selectors import visible_profiles
@@ -44,7 +44,8 @@ def test_seed_demo_is_idempotent_and_accounts_log_in(settings) -> None:
     assert first["demo-organiser"][1] == "organiser"
     assert first["demo-moderator"][1] == "moderator"
     for username in ("demo-pro", "demo-student", "demo-organiser", "demo-moderator"):
-        assert authenticate(username=username, password="backstage-demo") is not None
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password="backstage-demo") is not None
     assert WitnessProfile.objects.count() >= 30
     # Only verified professionals show; the demo has a couple of unverified ones on purpose.
     assert visible_profiles().count() < WitnessProfile.objects.count()

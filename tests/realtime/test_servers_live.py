@@ -118,13 +118,21 @@ def procfile_web(transactional_db: None, tmp_path: Path) -> Iterator[LiveDaphne]
 async def test_procfile_web_is_uvicorn_unpatched_with_daphnes_options(
     procfile_web: LiveDaphne, student: User
 ) -> None:
-    # Proxy headers are trusted from any address, as daphne's --proxy-headers did: the client
-    # here is 127.0.0.2, which uvicorn's default (127.0.0.1 only) would not trust.
-    transport = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
-    async with httpx.AsyncClient(base_url=procfile_web.http_url, transport=transport) as http:
+    # Proxy headers are trusted only from the proxies the operator names (FORWARDED_ALLOW_IPS,
+    # by default 127.0.0.1): a client elsewhere cannot choose the address that the logs and the
+    # per-address limits see (issue 18).
+    untrusted = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
+    async with httpx.AsyncClient(base_url=procfile_web.http_url, transport=untrusted) as http:
         response = await http.get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
     assert response.status_code == 200
-    assert '203.0.113.9:0 - "GET /healthz' in procfile_web.output()
+    trusted = httpx.AsyncHTTPTransport(local_address="127.0.0.1")
+    async with httpx.AsyncClient(base_url=procfile_web.http_url, transport=trusted) as http:
+        response = await http.get("/healthz", headers={"X-Forwarded-For": "198.51.100.7"})
+    assert response.status_code == 200
+    output = procfile_web.output()
+    assert "203.0.113.9" not in output
+    assert "127.0.0.2:" in output
+    assert '198.51.100.7:0 - "GET /healthz' in output
 
     ticket = await sync_to_async(lambda: ticket_issue(user=student).ticket)()
     url = f"{procfile_web.ws_url}?ticket={ticket}"
