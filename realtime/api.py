@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,4 +29,11 @@ class WsTicketView(APIView):
     )
     def post(self, request: Request) -> Response:
         assert isinstance(request.user, User)  # noqa: S101  (IsAuthenticated guarantees it)
-        return Response(WsTicketSerializer(ticket_issue(user=request.user)).data)
+        # The socket will depend on what authenticated this request: the token, or the session.
+        if isinstance(request.auth, Token):
+            issued = ticket_issue(user=request.user, token_key=request.auth.key)
+        else:
+            issued = ticket_issue(
+                user=request.user, session_key=request._request.session.session_key
+            )
+        return Response(WsTicketSerializer(issued).data)

@@ -8,5 +8,9 @@ class RealtimeConfig(AppConfig):
     def ready(self) -> None:
         from realtime import (
             checks,  # noqa: F401  (registers the settings checks)
+            sessions,
             users,  # noqa: F401  (registers the user topic)
         )
+
+        # Deactivation, logout and a password change close the user's sockets.
+        sessions.connect_signals()

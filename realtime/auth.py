@@ -18,11 +18,14 @@ from django.http.request import split_domain_port, validate_host
 from accounts.models import User
 from realtime.db import database_sync_to_async
 from realtime.errors import CloseCode
-from realtime.tickets import ticket_redeem
+from realtime.sessions import SocketAuth
+from realtime.tickets import ticket_claim
 
 logger = logging.getLogger(__name__)
 
 Scope = dict[str, Any]
+# The scope key of what the socket was opened with besides its user (realtime.sessions).
+AUTH_SCOPE_KEY = "gateway_auth"
 Receive = Any
 Send = Any
 Application = Any
@@ -93,7 +96,8 @@ def _session_user(session_key: str) -> User | None:
 class GatewayAuthMiddleware:
     """Authenticate with `?ticket=` when present (it wins over the session cookie), else with
     the session cookie; refuse (4401) anyone who is not an active, signed-in user. Puts the
-    `User` in `scope["user"]`.
+    `User` in `scope["user"]`, and the session or token it depends on (a `SocketAuth`) in
+    `scope["gateway_auth"]`.
 
     Not channels' AuthMiddlewareStack: its session middleware wraps `send` to save the session
     and set its cookie, which a socket never does, yet the check ran on every frame sent (a
@@ -105,28 +109,30 @@ class GatewayAuthMiddleware:
         self.application = application
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        user = await self._user(scope)
+        user, socket_auth = await self._user(scope)
         if user is None or not user.is_active:
             await refuse(receive, send, CloseCode.UNAUTHORIZED)
             return
-        await self.application({**scope, "user": user}, receive, send)
+        await self.application({**scope, "user": user, AUTH_SCOPE_KEY: socket_auth}, receive, send)
 
-    async def _user(self, scope: Scope) -> User | None:
+    async def _user(self, scope: Scope) -> tuple[User | None, SocketAuth]:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         if "ticket" in query:
             tickets = query["ticket"]
             if len(tickets) != 1:
-                return None
-            ticket_user: User | None = await database_sync_to_async(ticket_redeem)(
-                ticket=tickets[0]
+                return None, SocketAuth()
+            claimed = await database_sync_to_async(ticket_claim)(ticket=tickets[0])
+            if claimed is None:
+                return None, SocketAuth()
+            return claimed.user, SocketAuth(
+                session_key=claimed.session_key, token_key=claimed.token_key
             )
-            return ticket_user
         cookies: dict[str, str] = {}
         for name, value in scope.get("headers", []):
             if name == b"cookie":
                 cookies = parse_cookie(value.decode("latin-1"))
         session_key = cookies.get(settings.SESSION_COOKIE_NAME)
         if not session_key:
-            return None
+            return None, SocketAuth()
         session_user: User | None = await database_sync_to_async(_session_user)(session_key)
-        return session_user
+        return session_user, SocketAuth(session_key=session_key)

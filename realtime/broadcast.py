@@ -82,6 +82,13 @@ def _send_later(group: str, message: dict[str, Any]) -> Callable[[], None]:
     return send_after_commit
 
 
+def group_send_on_commit(group: str, message: dict[str, Any], *, using: str | None = None) -> None:
+    """After the current transaction commits (at once outside one), send a channel-layer
+    message the gateway understands to `group`; nothing if the transaction rolls back. A
+    failure of the channel layer is logged, never raised. Services use `push_on_commit`."""
+    transaction.on_commit(_send_later(group, message), using, robust=True)
+
+
 def push_on_commit(
     topic: str,
     event_type: str,
@@ -101,7 +108,7 @@ def push_on_commit(
     failure of the channel layer after commit is logged, never raised: the row is committed.
     """
     parsed, message = _push_message(topic, event_type, data, seq)
-    transaction.on_commit(_send_later(parsed.group, message), using, robust=True)
+    group_send_on_commit(parsed.group, message, using=using)
 
 
 def evict_on_commit(
@@ -114,7 +121,7 @@ def evict_on_commit(
     participant removed from a room), since pushes would otherwise keep flowing.
     """
     parsed, message = _evict_message(topic, user_id, reason)
-    transaction.on_commit(_send_later(parsed.group, message), using, robust=True)
+    group_send_on_commit(parsed.group, message, using=using)
 
 
 async def push(

@@ -2,8 +2,8 @@
 
 The consumer (realtime/consumer.py) only adapts ASGI events to this class. Every client frame
 that carries a ref gets exactly one reply; a bad frame changes nothing and leaves the socket
-open. Only an oversized frame (1009), silence (4408) and repeated rate-limit strikes (4429)
-close it.
+open. Only an oversized frame (1009), silence (4408), repeated rate-limit strikes (4429) and
+the end of the account or session behind it (4403, 4401: realtime.sessions) close it.
 """
 
 import asyncio
@@ -19,11 +19,13 @@ from django.conf import settings
 from pydantic import BaseModel
 
 from accounts.models import User
+from core import metrics
 from core.errors import ServiceError
 from realtime.context import Context
+from realtime.delivery import HubDelivery
 from realtime.eager import run_eagerly
 from realtime.errors import CloseCode, GatewayError
-from realtime.hub import EVICT_MESSAGE, TO_KEY, Hub
+from realtime.hub import Hub
 from realtime.keepalive import KeepAlive
 from realtime.ratelimit import FrameRateLimiter, Verdict
 from realtime.registry import (
@@ -49,6 +51,7 @@ from realtime.schemas import (
     utf8_size_exceeds,
     validate_data,
 )
+from realtime.sessions import SessionGuard, SocketAuth
 from realtime.topics import Topic
 
 logger = logging.getLogger(__name__)
@@ -57,15 +60,12 @@ SendText = Callable[[str], Awaitable[None]]
 Close = Callable[[int], Awaitable[None]]
 # A refused re-join with one of these codes means access is gone: the topic is left.
 _ACCESS_LOST = frozenset({"unauthorized", "forbidden", "not_found"})
-# Pushes waiting behind a send the socket is holding up; past this the client is too slow to
-# keep up and is closed (it resumes from history when it reconnects).
-MAX_BACKLOG = 1000
 # Pipelined frames a connection takes in before it waits for their replies: a client sending
 # faster than its frames are answered is slowed down, not buffered without end.
 MAX_IN_LINE = 100
 
 
-class Connection:
+class Connection(HubDelivery):
     def __init__(
         self,
         *,
@@ -73,6 +73,7 @@ class Connection:
         hub: Hub,
         send_text: SendText,
         close: Close,
+        auth: SocketAuth | None = None,
     ) -> None:
         self.ctx = Context(
             user=user,
@@ -99,6 +100,12 @@ class Connection:
             idle_timeout=settings.WS_IDLE_TIMEOUT_SECONDS,
             ping=self._ping,
             close_idle=self._close_idle,
+        )
+        self._guard = SessionGuard(
+            user=user,
+            auth=auth or SocketAuth(),
+            interval=settings.WS_SESSION_RECHECK_SECONDS,
+            close=self._close_ended,
         )
         self._seq_floor: dict[str, int] = {}
         # Joined topics whose group pushes this connection does not hear (Context.set_listening).
@@ -134,9 +141,12 @@ class Connection:
         finally:
             await self._work_off_outbox()
         self._keepalive.start()
+        self._guard.start()
 
     async def _open(self) -> None:
         self.ctx.channel_name = await self._hub.attach(self)
+        # First of all, so that a close order for the user reaches the connection from now on.
+        await self._hub.subscribe(self._guard.group, self)
         for handler in registered_handlers():
             try:
                 await handler.connected(self.ctx)
@@ -156,6 +166,7 @@ class Connection:
             return
         self._closing = True
         self._keepalive.stop()
+        self._guard.stop()
         await self._close(code)
 
     async def shutdown(self) -> None:
@@ -163,8 +174,13 @@ class Connection:
         reason "disconnect"). Never raises."""
         self._closing = True
         self._keepalive.stop()
+        self._guard.stop()
         for topic in list(self.ctx._joined.values()):
             await self._drop(topic, "disconnect")
+        try:
+            await self._hub.unsubscribe(self._guard.group, self)
+        except Exception:
+            logger.exception("%r: leaving the user's group failed", self)
         for handler in registered_handlers():
             try:
                 await handler.disconnected(self.ctx)
@@ -179,10 +195,12 @@ class Connection:
         if not self._shut_down:
             self._closing = True
             self._shut_down = True
+            self._guard.stop()
             self._hub.forget(self)
 
     async def _send(self, text: str) -> None:
         if not self._closing:
+            metrics.FRAMES_SENT.add()
             await self._send_text(text)
 
     def _ping(self) -> None:
@@ -193,6 +211,10 @@ class Connection:
         logger.info("%r: idle for %.1f s, closing", self, silent_seconds)
         self._closer = run_eagerly(self.close(CloseCode.IDLE_TIMEOUT))
 
+    def _close_ended(self, code: int) -> None:
+        logger.info("%r: its account or session ended, closing with %d", self, code)
+        self._closer = run_eagerly(self.close(code))
+
     # --- client frames ------------------------------------------------------------------------
 
     async def receive(self, *, text: str | None, data: bytes | None) -> None:
@@ -200,6 +222,7 @@ class Connection:
         if self._closing:
             return
         self._keepalive.touch()
+        metrics.FRAMES_RECEIVED.add()
         too_big = (
             utf8_size_exceeds(text, self._max_frame_bytes)
             if text is not None
@@ -216,12 +239,14 @@ class Connection:
             return
         if text is None:
             await self._wait_for_line()
+            metrics.count_error("ws", "bad_request")
             await self._send(reply_error(None, "bad_request", "Send JSON in text frames."))
             return
         try:
             frame = parse_frame(text)
         except FrameError as exc:
             await self._wait_for_line()
+            metrics.count_error("ws", "bad_request")
             await self._send(reply_error(exc.ref, "bad_request", exc.message))
             return
         if isinstance(frame, PongFrame):
@@ -285,6 +310,7 @@ class Connection:
     async def _refuse_rate_limited(self, text: str | None, *, close: bool) -> None:
         frame_type, ref = peek_frame(text) if text is not None else (None, None)
         if frame_type != "pong":  # a pong never gets a reply, even a refusal
+            metrics.count_error("ws", "rate_limited")
             await self._send(reply_error(ref, "rate_limited", "Too many frames; slow down."))
         if close:
             logger.warning("%r: rate limit strikes exhausted, closing", self)
@@ -295,11 +321,13 @@ class Connection:
             result = await self._route(frame)
             return reply_ok(frame.ref, result)
         except ServiceError as exc:  # a refusal of the gateway's, a handler's or a service's
+            metrics.count_error("ws", exc.code)
             return reply_error(frame.ref, exc.code, exc.message)
         except Exception:
             logger.exception(
                 "%r: %s on %s (ref %r) failed", self, frame.type, frame.topic, frame.ref
             )
+            metrics.count_error("ws", "internal")
             return reply_error(frame.ref, "internal", "Internal error.")
 
     async def _route(self, frame: ClientFrame) -> Payload | None:
@@ -392,71 +420,3 @@ class Connection:
             except Exception:
                 logger.exception("%r: %s handler leave(%s) failed", self, topic.kind, reason)
         self.ctx._state.pop(topic, None)
-
-    # --- pushes from the hub -----------------------------------------------------------------
-
-    def deliver(self, message: dict[str, Any]) -> None:
-        """Take a push or an eviction from the hub: handle it now, unless pushes are waiting
-        their turn (then it queues behind them, so order is kept)."""
-        if self._outbox is not None:
-            if len(self._outbox) >= MAX_BACKLOG:
-                logger.warning("%r: %d pushes behind, closing", self, len(self._outbox))
-                self._outbox.clear()
-                self._closer = run_eagerly(self.close(CloseCode.TRY_AGAIN_LATER))
-                return
-            self._outbox.append(message)
-            return
-        waiting = run_eagerly(self._handle(message))
-        if waiting is not None:  # the socket holds it up: the rest waits for it
-            self._outbox = deque()
-            self._outbox_worker = asyncio.ensure_future(self._finish_then_work_off(waiting))
-
-    async def _finish_then_work_off(self, waiting: "asyncio.Task[None]") -> None:
-        try:
-            with contextlib.suppress(Exception):  # _handle logs its own failures
-                await waiting
-        finally:
-            await self._work_off_outbox()
-
-    async def _work_off_outbox(self) -> None:
-        """Handle what gathered in the outbox, in order, then let pushes through again (unless
-        pipelined frames still wait for their replies: pushes keep waiting behind those)."""
-        try:
-            while self._outbox:
-                await self._handle(self._outbox.popleft())
-        finally:
-            if not self._in_line:
-                self._outbox = None
-
-    async def _handle(self, message: dict[str, Any]) -> None:
-        try:
-            if message["type"] == EVICT_MESSAGE:
-                await self._evict(message)
-            else:
-                await self._relay(message)
-        except Exception:
-            logger.exception("%r: handling %s failed", self, message.get("type"))
-
-    async def _relay(self, message: dict[str, Any]) -> None:
-        """Forward a push from `realtime.broadcast` if this connection is in its topic (and the
-        push is newer than the history the join returned)."""
-        name = message["topic"]
-        if name not in self.ctx._joined:
-            return
-        if name in self._not_listening and TO_KEY not in message:
-            return
-        seq, floor = message.get("seq"), self._seq_floor.get(name)
-        if seq is not None and floor is not None and seq <= floor:
-            return
-        await self._send(message["text"])
-
-    async def _evict(self, message: dict[str, Any]) -> None:
-        """Leave a topic on the server's order, telling the client with a `left` push."""
-        user_id = message.get("user_id")
-        if user_id is not None and user_id != self.ctx.user.pk:
-            return
-        topic = self.ctx._joined.get(message["topic"])
-        if topic is None:
-            return
-        await self._drop(topic, "evicted")
-        await self._send(encode_push(str(topic), "left", {"reason": message.get("reason", "")}))

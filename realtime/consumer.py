@@ -7,6 +7,7 @@ from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from realtime.auth import AUTH_SCOPE_KEY
 from realtime.connection import Connection
 from realtime.errors import CloseCode
 from realtime.hub import local_hub
@@ -43,6 +44,7 @@ class GatewayConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.accept()
         self.connection = Connection(
             user=self.scope["user"],
+            auth=self.scope.get(AUTH_SCOPE_KEY),
             hub=hub,
             send_text=self._send_text,
             close=self._close,

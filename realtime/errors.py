@@ -13,8 +13,11 @@ class CloseCode(IntEnum):
     MESSAGE_TOO_BIG = 1009
     INTERNAL_ERROR = 1011
     TRY_AGAIN_LATER = 1013  # too slow to read its pushes: reconnect and resume
+    # No valid credentials; or, on an open socket, signed out, password changed, session gone.
     UNAUTHORIZED = 4401
-    FORBIDDEN_ORIGIN = 4403
+    FORBIDDEN = 4403
+    FORBIDDEN_ORIGIN = 4403  # the socket's Origin is not allowed
+    ACCOUNT_DISABLED = 4403  # the account was deactivated (or suspended)
     IDLE_TIMEOUT = 4408
     RATE_LIMITED = 4429
 

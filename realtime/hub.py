@@ -20,15 +20,18 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from core import metrics
 from realtime.eager import run_eagerly
 from realtime.pipeline import GroupMessage, group_send_many
 
 logger = logging.getLogger(__name__)
 
-# Channel-layer message types: a push to relay, an order to leave a topic. Group messages
-# carry their `group`; direct ones the connection id under `to`.
+# Channel-layer message types: a push to relay, an order to leave a topic, an order to close
+# (realtime.sessions). Group messages carry their `group`, pushes and evictions their `topic`;
+# direct ones the connection id under `to`.
 PUSH_MESSAGE = "gateway.push"
 EVICT_MESSAGE = "gateway.evict"
+CLOSE_MESSAGE = "gateway.close"
 ADDRESS_SEPARATOR = "#"
 # The hub channel that published a group message: that hub delivered it locally already.
 ORIGIN_KEY = "origin"
@@ -86,13 +89,16 @@ class Hub:
                     channel = await self.layer.new_channel()
                     self._reader = asyncio.create_task(self._read(channel))
                     self._channel = channel
+        if connection.hub_id not in self._connections:
+            metrics.CONNECTIONS_OPEN.inc()
         self._connections[connection.hub_id] = connection
         return f"{self._channel}{ADDRESS_SEPARATOR}{connection.hub_id}"
 
     def detach(self, connection: Recipient) -> None:
         """Forget a connection (after it left its topics). The last one stops the reader, so
         an idle process (or a test's event loop) holds no subscription and no task."""
-        self._connections.pop(connection.hub_id, None)
+        if self._connections.pop(connection.hub_id, None) is not None:
+            metrics.CONNECTIONS_OPEN.dec()
         if not self._connections and self._reader is not None:
             self._reader.cancel()  # the layer drops the channel when its receive is cancelled
             self._reader = None
@@ -169,11 +175,13 @@ class Hub:
             if connection is not None:
                 connection.deliver(message)
             return
-        for watcher in _watchers.get(message["topic"].partition(":")[0], ()):
+        topic = message.get("topic")  # a close order (to a user's group) has none
+        watchers = _watchers.get(topic.partition(":")[0], ()) if topic else ()
+        for watcher in watchers:
             try:
                 watcher(message)
             except Exception:
-                logger.exception("hub: a watcher of %s failed", message["topic"])
+                logger.exception("hub: a watcher of %s failed", topic)
         entry = self._groups.get(message["group"])
         if entry is None:
             return
@@ -233,6 +241,8 @@ def local_hub(*, create: bool = True) -> Hub | None:
 
 async def send_to_address(address: str, message: dict[str, Any]) -> None:
     """Send a message to one connection by address, from any process or thread's loop."""
+    if message["type"] == PUSH_MESSAGE:
+        metrics.count_push(message["topic"])
     hub = local_hub(create=False)
     if hub is not None:
         await hub.send_direct(address, message)
@@ -252,6 +262,9 @@ async def publish_many(messages: Sequence[GroupMessage]) -> None:
     """Send group messages from any event loop, in order: through this loop's hub when it has
     one (its local members get them without a round trip through Redis), else through the
     layer; many at once in one trip through the layer."""
+    for _group, message in messages:
+        if message["type"] == PUSH_MESSAGE:
+            metrics.count_push(message["topic"])
     hub = local_hub(create=False)
     if hub is not None:
         await hub.publish_many(messages)

@@ -10,6 +10,9 @@ class WsTicket(models.Model):
     """
 
     token_hash = models.CharField(max_length=64, unique=True)
+    # The session or API token that asked for the ticket, sealed under the ticket itself
+    # (realtime.tickets): the socket ends with it. Empty for a ticket the server issued.
+    sealed_credential = models.CharField(max_length=256, blank=True, default="")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ws_tickets"
     )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
-from realtime import connection as connection_module
+from realtime import delivery as delivery_module
 from realtime import hub as hub_module
 from realtime.broadcast import push, push_to_channel
 from realtime.connection import Connection
@@ -263,7 +263,7 @@ async def test_a_client_too_far_behind_is_closed_to_resume_later(
     student: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(connection_module, "MAX_BACKLOG", 3)
+    monkeypatch.setattr(delivery_module, "MAX_BACKLOG", 3)
     connection, socket = await connect(student)
     try:
         socket.open.clear()
@@ -286,8 +286,12 @@ async def test_an_abandoned_connection_leaves_the_hub(
     discards = count_calls(monkeypatch, channel_layer, "group_discard")
     connection, socket = await connect(student)
     connection.abandon()  # as when the server cancels the consumer's task
-    await settle(lambda: len(discards) == 2)
-    assert {group for group, _channel in discards} == {"t.probe.direct", f"t.user.{student.pk}"}
+    await settle(lambda: len(discards) == 3)
+    assert {group for group, _channel in discards} == {
+        "t.probe.direct",
+        f"t.user.{student.pk}",
+        f"gw.user.{student.pk}",  # the user's control group (realtime.sessions)
+    }
     await push("probe:direct", "probe.note", {"n": 1})
     await settle(timeout=0.3)
     assert socket.notes() == []

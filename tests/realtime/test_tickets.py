@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 
 from realtime.models import WsTicket
 from realtime.tickets import ticket_issue, ticket_redeem
-from tests.factories import DEFAULT_PASSWORD
 
 
 def _expire_all() -> None:
@@ -154,7 +153,7 @@ def test_rest_with_token(api_client: APIClient, student) -> None:
 @pytest.mark.django_db
 def test_rest_with_session_and_csrf(student) -> None:
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username=student.username, password=DEFAULT_PASSWORD)
+    client.force_login(student)  # axes wants a request with every password check
     refused = client.post("/api/ws-ticket/")
     assert refused.status_code == 403  # a session write needs the CSRF token
     assert refused.json()["error"]["code"] == "forbidden"
