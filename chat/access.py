@@ -11,6 +11,8 @@ talk (`chat.services.direct_conversation_open`), so the dm rule is membership.
 
 from collections.abc import Callable, Sequence
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from chat import batch_sql
 from chat.models import Conversation
@@ -30,6 +32,14 @@ _ACCESS_MANY: dict[str, ManyAccessFunction] = {}
 
 class ChatAccessError(ServiceError):
     """Refused access: `not_found` or `forbidden`."""
+
+
+def conversation_not_found() -> ChatAccessError:
+    """The one answer for a conversation the user may not see, whatever the reason: missing,
+    not a member, a room they may not see or were not let into. The same code and words for
+    all, so ids cannot be probed (issue 18). `forbidden` is kept for refusals that say
+    something about the user only (the contact policy's)."""
+    return ChatAccessError("not_found", _("No such conversation."))
 
 
 def register_chat_access_many(kind: str) -> Callable[[ManyAccessFunction], ManyAccessFunction]:
@@ -56,18 +66,33 @@ def register_chat_access(kind: str) -> Callable[[AccessFunction], AccessFunction
 def access_conversation(*, user: User, topic: Topic | str) -> Conversation:
     """The conversation of `topic` if `user` may read and write it.
 
-    Raises ChatAccessError(`not_found`) for an unknown kind or conversation and
-    (`forbidden`) for one the user is not a member of. Unknown and foreign conversations get
-    the same answer for direct chats, so ids cannot be probed.
+    Raises ChatAccessError `not_found` (`conversation_not_found`) for an unknown kind, an
+    unknown conversation and one the user may not see alike, so ids cannot be probed; and
+    `forbidden` when the contact policy refuses the user any chat.
     """
     parsed = Topic.parse(topic) if isinstance(topic, str) else topic
-    function = _ACCESS.get(parsed.kind)
+    try:
+        return _access_member(user, parsed)
+    except ChatAccessError as exc:
+        raise _as_reader(user, parsed, exc) from None
+
+
+def _access_member(user: User, topic: Topic) -> Conversation:
+    function = _ACCESS.get(topic.kind)
     if function is None:
-        raise ChatAccessError("not_found", "No chat on this topic.")
+        raise conversation_not_found()
     verdict = may_chat(user)
     if not verdict.allowed:
         raise ChatAccessError("forbidden", verdict.message)
-    return function(user, parsed)
+    return function(user, topic)
+
+
+def _as_reader(user: User, topic: Topic, refusal: ChatAccessError) -> ChatAccessError:
+    """A moderator reading a reported conversation sees it: its writes are `forbidden`, not
+    `not_found`. Everyone else keeps the refusal (no query for them)."""
+    if refusal.code == "not_found" and _reported_for(user, topic) is not None:
+        return ChatAccessError("forbidden", _("You are reading this conversation, not in it."))
+    return refusal
 
 
 def access_conversations(
@@ -89,6 +114,8 @@ def access_conversations(
     for kind, indexes in batched.items():
         answers = _ACCESS_MANY[kind]([pairs[index] for index in indexes])
         for index, answer in zip(indexes, answers, strict=True):
+            if isinstance(answer, ChatAccessError):
+                answer = _as_reader(*pairs[index], answer)
             outcomes[index] = answer
     return [outcome for outcome in outcomes if outcome is not None]
 
@@ -103,10 +130,10 @@ def access_conversation_read(*, user: User, topic: Topic | str) -> tuple[Convers
     """The conversation of `topic` for reading, and whether the user is read-only: not a
     member, but a moderator and the conversation was reported (safeguarding decides). Raises
     ChatAccessError like `access_conversation` when neither."""
+    parsed = Topic.parse(topic) if isinstance(topic, str) else topic
     try:
-        return access_conversation(user=user, topic=topic), False
+        return _access_member(user, parsed), False
     except ChatAccessError:
-        parsed = Topic.parse(topic) if isinstance(topic, str) else topic
         conversation = _reported_for(user, parsed)
         if conversation is None:
             raise
@@ -128,14 +155,14 @@ def _reported_for(user: User, topic: Topic) -> Conversation | None:
 def _access_dm(user: User, topic: Topic) -> Conversation:
     key = _dm_key(user, topic)
     if key is None:
-        raise _not_a_member()
+        raise conversation_not_found()
     conversation = (
         Conversation.objects.filter(pk=key[1], kind="dm", memberships__user=user)
         .only(*_LOADED_FIELDS)
         .first()
     )
     if conversation is None:
-        raise _not_a_member()
+        raise conversation_not_found()
     return conversation
 
 
@@ -151,7 +178,7 @@ def _access_dm_many(pairs: Sequence[tuple[User, Topic]]) -> list[Conversation | 
     )
     allowed = wanted & members
     return [
-        conversations[key[1]] if key is not None and key in allowed else _not_a_member()
+        conversations[key[1]] if key is not None and key in allowed else conversation_not_found()
         for key in keys
     ]
 
@@ -160,7 +187,3 @@ def _dm_key(user: User, topic: Topic) -> tuple[int, int] | None:
     if not topic.id.isdigit() or len(topic.id) > 18:
         return None
     return (user.pk, int(topic.id))
-
-
-def _not_a_member() -> ChatAccessError:
-    return ChatAccessError("forbidden", "You are not a member of this conversation.")

@@ -68,19 +68,20 @@ def _room_id(room_id: int | str) -> int:
 def access_room(*, user: User, room_id: int | str, for_update: bool = False) -> Room:
     """The room if `user` may see it (and so join its topic, subject to `room_check_entry`).
 
-    Raises RoomError `not_found` for a missing room, and `forbidden` for an invite-only room
-    the user is not invited to, or an inactive account.
+    Raises RoomError `not_found` for a missing room and for an invite-only room the user is
+    not invited to alike (the same words: ids cannot be probed), and `forbidden` for an
+    inactive account, whatever the room.
     """
+    if not user.is_active:
+        raise RoomError("forbidden", _("Your account may not join rooms."))
     rows = Room.objects.select_related("host")
     if for_update:
         rows = rows.select_for_update(of=("self",))
     room = rows.filter(pk=_room_id(room_id)).first()
-    if room is None:
+    if room is None or (
+        room.visibility == Visibility.INVITE and not room_is_invited(room=room, user=user)
+    ):
         raise RoomError("not_found", _("No such room."))
-    if not user.is_active:
-        raise RoomError("forbidden", _("Your account may not join rooms."))
-    if room.visibility == Visibility.INVITE and not room_is_invited(room=room, user=user):
-        raise RoomError("forbidden", _("This room is open to invited people only."))
     return room
 
 

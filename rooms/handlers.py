@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chat.access import ChatAccessError, register_chat_access
+from chat.access import ChatAccessError, conversation_not_found, register_chat_access
 from chat.handlers import ChatTopicHandler
 from chat.schemas import ChatJoin, Typing
 from realtime.broadcast import push, push_to_channel
@@ -32,10 +32,10 @@ from rooms.errors import RoomError
 from rooms.media import media_policy
 from rooms.models import RoomParticipant
 from rooms.peercache import (
-    PEER_REFRESH_SECONDS,
     MediaUpdate,
     peer_cache_set_media_async,
     peer_cache_touch_async,
+    peer_refresh_seconds,
 )
 from rooms.relay import relay_forget_room, relay_peers
 from rooms.schemas import (
@@ -56,10 +56,14 @@ if TYPE_CHECKING:
 
 @register_chat_access("room")
 def _room_chat(user: User, topic: Topic) -> "Conversation":
-    """Room chat is for people let into the room and not removed from it."""
+    """Room chat is for people let into the room and not removed from it. Anyone else is not
+    a member, and hears what a missing conversation answers: a room's conversation id tells
+    nothing of the room (invite-only or not) to an outsider."""
     try:
         room = access_room(user=user, room_id=topic.id)
     except RoomError as exc:
+        if exc.code == "not_found":
+            raise conversation_not_found() from None
         raise ChatAccessError(exc.code, exc.message) from None
     let_in = room.host_id == user.pk or (
         RoomParticipant.objects.filter(
@@ -67,7 +71,7 @@ def _room_chat(user: User, topic: Topic) -> "Conversation":
         ).exists()
     )
     if not let_in:
-        raise ChatAccessError("forbidden", _("Join the room first."))
+        raise conversation_not_found()
     return room_conversation(room)
 
 
@@ -94,16 +98,30 @@ def _media_limiter() -> FrameRateLimiter:
 
 
 async def _renew(room_id: int, peer_id: str) -> None:
-    """Keep this connection's peer-cache entry alive while it is in the room."""
-    try:
-        while True:
-            await asyncio.sleep(PEER_REFRESH_SECONDS)
-            if not await peer_cache_touch_async(room_id=room_id, peer_id=peer_id):
+    """Keep this connection's peer-cache entry alive while it is in the room, and write it
+    again when the store lost it (a Redis restart): the room keeps working without it."""
+    while True:
+        await asyncio.sleep(peer_refresh_seconds())
+        try:
+            if await peer_cache_touch_async(room_id=room_id, peer_id=peer_id):
+                continue
+            if not await _db(services.peer_restore)(room_id=room_id, peer_id=peer_id):
                 return  # left or removed meanwhile
-    except asyncio.CancelledError:
-        raise
+        except Exception:
+            # Redis or the database is down for now: the next round tries again.
+            logger.warning("room %s: renewing peer %s failed", room_id, peer_id, exc_info=True)
+
+
+async def _restored(room_id: int, peer_id: str) -> bool:
+    """This live connection found its own entry missing: write it again now rather than at
+    the next renewal. False when its row is gone too (it was removed)."""
+    try:
+        restored: bool = await _db(services.peer_restore)(room_id=room_id, peer_id=peer_id)
     except Exception:
-        logger.exception("room %s: renewing peer %s failed", room_id, peer_id)
+        # The database is down: the frame is refused as without an entry, not as `internal`.
+        logger.warning("room %s: restoring peer %s failed", room_id, peer_id, exc_info=True)
+        return False
+    return restored
 
 
 @topic_handler
@@ -135,7 +153,8 @@ class RoomTopicHandler(ChatTopicHandler):
         )
         state.setdefault("limiter", _signal_limiter())
         state.setdefault("media_limiter", _media_limiter())
-        if "renewal" not in state:
+        renewal = state.get("renewal")
+        if renewal is None or renewal.done():
             state["renewal"] = asyncio.create_task(_renew(int(topic.id), ctx.connection_id))
         return JoinResult(data=reply, seq=seq)
 
@@ -166,8 +185,12 @@ class RoomTopicHandler(ChatTopicHandler):
         if state["limiter"].admit() is not Verdict.ADMIT:
             raise GatewayError("rate_limited", _("Too many signals; slow down."))
         peer_id: str = state["peer_id"]
-        found = await relay_peers(room_id=int(topic.id), peer_ids=[peer_id, data.to])
+        room_id = int(topic.id)
+        found = await relay_peers(room_id=room_id, peer_ids=[peer_id, data.to])
         sender = found.get(peer_id)
+        if sender is None and await _restored(room_id, peer_id):
+            found = await relay_peers(room_id=room_id, peer_ids=[peer_id, data.to])
+            sender = found.get(peer_id)
         if sender is None or sender.waiting:
             raise GatewayError("forbidden", _("You are no longer in this room."))
         target = found.get(data.to)
@@ -188,9 +211,11 @@ class RoomTopicHandler(ChatTopicHandler):
         if state["media_limiter"].admit() is not Verdict.ADMIT:
             raise GatewayError("rate_limited", _("Too many changes; slow down."))
         peer_id: str = state["peer_id"]
-        outcome = await peer_cache_set_media_async(
-            room_id=int(topic.id), peer_id=peer_id, camera=data.camera, microphone=data.microphone
-        )
+        room_id = int(topic.id)
+        sends = {"camera": data.camera, "microphone": data.microphone}
+        outcome = await peer_cache_set_media_async(room_id=room_id, peer_id=peer_id, **sends)
+        if outcome is MediaUpdate.GONE and await _restored(room_id, peer_id):
+            outcome = await peer_cache_set_media_async(room_id=room_id, peer_id=peer_id, **sends)
         if outcome is MediaUpdate.GONE:
             raise GatewayError("forbidden", _("You are no longer in this room."))
         if outcome is MediaUpdate.NOT_PUBLISHING:

@@ -133,6 +133,10 @@ class RoomPeer(models.Model):
     # False while the user waits in the lobby: not announced, not reachable by signals.
     admitted = models.BooleanField(default=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # The peer store's epoch when this peer's entry was last written (rooms.peercache): an
+    # entry missing from the same epoch expired (its process died); one from an older epoch
+    # may just have been lost with the store's data, and its live connection writes it again.
+    store_epoch = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["joined_at", "pk"]

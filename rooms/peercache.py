@@ -4,10 +4,18 @@
 "w": waiting in the lobby, "v": camera on, "a": microphone on}`, written beside the
 `RoomPeer` row at join (inside its transaction), rewritten when the user's role changes,
 deleted at leave, and renewed by the live connection (rooms.handlers) so the entry of a
-connection whose process died expires within PEER_TTL_SECONDS and the next join prunes its
-row: a crash cannot fill a room. The peer's own `media` frames change "v" and "a" only, in
+connection whose process died expires within `peer_ttl_seconds()` and the next join prunes
+its row: a crash cannot fill a room. The peer's own `media` frames change "v" and "a" only, in
 one atomic step that also checks "p" (a Lua script on Redis), so they never undo a role
 change made meanwhile by the host.
+
+A Redis restart (or flush) loses every entry at once, live or not. The store's epoch tells the
+two apart: a key without expiry, made anew (a random token and Redis's clock) by the first
+write after the loss, and kept on each `RoomPeer` row when its entry is written. An entry
+missing from the epoch it was written in expired: its connection is dead. One written in an
+older epoch may just have been lost: its live connection's renewal writes it again (from the
+row, `rooms.services.peer_restore`) within one renewal interval, so such a peer counts as gone
+only once the current epoch is older than `_settle_seconds()` (two intervals).
 
 Two stores, picked by REDIS_URL like the rest of the settings: Redis (shared by every daphne
 process; the relay talks to it with the asyncio client, with no thread hop), or, in the
@@ -20,6 +28,7 @@ import asyncio
 import json
 import threading
 import time
+import uuid
 import weakref
 from dataclasses import dataclass
 from enum import Enum
@@ -31,8 +40,24 @@ from django.conf import settings
 
 from core import redis_retry
 
-PEER_TTL_SECONDS = 180
-PEER_REFRESH_SECONDS = 60
+# The embedded store lives and dies with its process's connections: it never loses live ones.
+LOCAL_EPOCH = "local"
+
+
+def peer_refresh_seconds() -> float:
+    """How often a live connection renews its entry (60 s; small in tests)."""
+    return settings.ROOMS_PEER_REFRESH_SECONDS
+
+
+def peer_ttl_seconds() -> float:
+    """How long an entry lives unrenewed: three renewals, so one missed renewal is harmless."""
+    return 3 * peer_refresh_seconds()
+
+
+def _settle_seconds() -> float:
+    # After a loss, every live connection writes its entry again within one interval (plus
+    # the database read of the restore): past two, a missing entry is a dead connection's.
+    return 2 * peer_refresh_seconds()
 
 
 @dataclass(frozen=True)
@@ -54,9 +79,16 @@ class MediaUpdate(Enum):
     GONE = -1
 
 
+def _prefix() -> str:
+    return str(settings.CACHES["default"].get("KEY_PREFIX", ""))
+
+
 def _key(room_id: int, peer_id: str) -> str:
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    return f"{prefix}:room-peer:{room_id}:{peer_id}"
+    return f"{_prefix()}:room-peer:{room_id}:{peer_id}"
+
+
+def _epoch_key() -> str:
+    return f"{_prefix()}:room-peer-epoch"
 
 
 def _decode(raw: Any) -> CachedPeer | None:
@@ -97,7 +129,7 @@ def _local_touch(key: str) -> bool:
         value = _local_get(key)
         if value is None:
             return False
-        _local[key] = (value, time.monotonic() + PEER_TTL_SECONDS)
+        _local[key] = (value, time.monotonic() + peer_ttl_seconds())
         return True
 
 
@@ -144,7 +176,46 @@ def _async_client() -> aioredis.Redis:
 
 
 def _ttl_ms() -> int:
-    return int(PEER_TTL_SECONDS * 1000)
+    return int(peer_ttl_seconds() * 1000)
+
+
+# The epoch as the first write after a loss makes it: ARGV[1] (a new token), ':', and Redis's
+# clock in microseconds (one clock for every process). Shared by the two scripts below.
+_EPOCH = """
+local clock = redis.call('TIME')
+local now = clock[1] .. string.format('%06d', clock[2])
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then
+  epoch = ARGV[1] .. ':' .. now
+  redis.call('SET', KEYS[1], epoch)
+end
+"""
+
+# Write an entry (KEYS[2]: ARGV[2] for ARGV[3] ms; only if missing when ARGV[4] is '1');
+# returns the epoch it was written in.
+_SET_ENTRY = (
+    _EPOCH
+    + """
+if ARGV[4] == '1' then
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX')
+else
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+end
+return epoch
+"""
+)
+
+# Which of the entries KEYS[2..] are missing (0-based positions), with the epoch and the clock.
+_MISSING = (
+    _EPOCH
+    + """
+local missing = {}
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 0 then missing[#missing + 1] = i - 2 end
+end
+return {epoch, now, missing}
+"""
+)
 
 
 # Change the media fields of a live, publishing peer's entry, keeping its TTL; atomic, so a
@@ -174,9 +245,12 @@ def peer_cache_set(
     waiting: bool,
     camera: bool | None = None,
     microphone: bool | None = None,
-) -> None:
-    """Write a peer's entry. `camera` and `microphone` default to `publish`: a peer that may
-    publish is taken to send both until its first `media` frame says otherwise."""
+    only_if_missing: bool = False,
+) -> str:
+    """Write a peer's entry; returns the store's epoch (kept on the peer's row). `camera` and
+    `microphone` default to `publish`: a peer that may publish is taken to send both until its
+    first `media` frame says otherwise. `only_if_missing`: keep an entry already there (a
+    restore must not undo a role change or a join made meanwhile)."""
     key = _key(room_id, peer_id)
     value = json.dumps(
         {
@@ -189,10 +263,34 @@ def peer_cache_set(
         }
     )
     if _redis_url():
-        _sync_client().set(key, value, px=_ttl_ms())
-    else:
-        with _local_lock:
-            _local[key] = (value, time.monotonic() + PEER_TTL_SECONDS)
+        flag = "1" if only_if_missing else "0"
+        epoch = _sync_client().eval(
+            _SET_ENTRY, 2, _epoch_key(), key, uuid.uuid4().hex, value, _ttl_ms(), flag
+        )
+        return epoch.decode() if isinstance(epoch, bytes) else str(epoch)
+    with _local_lock:
+        if not (only_if_missing and _local_get(key) is not None):
+            _local[key] = (value, time.monotonic() + peer_ttl_seconds())
+    return LOCAL_EPOCH
+
+
+def peer_cache_gone(*, room_id: int, peers: dict[str, str]) -> set[str]:
+    """Which of `peers` (peer id → the epoch kept on its row) are gone for sure: their entry
+    is missing, and either it was written in the current epoch (it expired) or the current
+    epoch is old enough that every live connection has written its entry again."""
+    if not peers:
+        return set()
+    ids = list(peers)
+    keys = [_key(room_id, peer_id) for peer_id in ids]
+    if not _redis_url():
+        return {peer_id for peer_id, key in zip(ids, keys, strict=True) if _local_get(key) is None}
+    raw_epoch, raw_now, missing = _sync_client().eval(
+        _MISSING, 1 + len(keys), _epoch_key(), *keys, uuid.uuid4().hex
+    )
+    epoch = raw_epoch.decode() if isinstance(raw_epoch, bytes) else str(raw_epoch)
+    age = (int(raw_now) - int(epoch.rpartition(":")[2])) / 1_000_000
+    settled = age >= _settle_seconds()
+    return {ids[int(index)] for index in missing if settled or peers[ids[int(index)]] == epoch}
 
 
 def peer_cache_delete(*, room_id: int, peer_ids: list[str]) -> None:
@@ -233,7 +331,8 @@ async def peer_cache_get_many_async(*, room_id: int, peer_ids: list[str]) -> dic
 
 
 async def peer_cache_touch_async(*, room_id: int, peer_id: str) -> bool:
-    """Renew a live peer's entry; False when it is gone (the peer left or was removed)."""
+    """Renew a live peer's entry; False when it is missing (the peer left or was removed, or
+    the store lost it: `rooms.services.peer_restore` tells which)."""
     key = _key(room_id, peer_id)
     if not _redis_url():
         return _local_touch(key)

@@ -38,8 +38,8 @@ _KEEP_PEERS = frozenset(
 
 @dataclass
 class _Room:
-    # None: the store has no entry (the peer left, or never was).
-    peers: dict[str, CachedPeer | None] = field(default_factory=dict)
+    # Only peers found in the store: one that is not is read again each time.
+    peers: dict[str, CachedPeer] = field(default_factory=dict)
     # Bumped when the copy is dropped, so a read that started before cannot refill it.
     generation: int = 0
 
@@ -60,15 +60,17 @@ def _rooms() -> dict[int, _Room]:
 
 async def relay_peers(*, room_id: int, peer_ids: list[str]) -> dict[str, CachedPeer]:
     """The entries of `peer_ids` in the room that exist, as `peer_cache_get_many_async`
-    returns them: from this process's copy when it knows them all, else read from the store
-    (and kept, unless the copy was dropped during the read)."""
+    returns them: from this process's copy when it has them all, else read from the store
+    (and kept, unless the copy was dropped during the read). A peer the store lacked is
+    read again next time: a live connection writes its lost entry again (after a Redis
+    restart) without a push that would drop the copy."""
     room = _rooms().setdefault(room_id, _Room())
     if all(peer_id in room.peers for peer_id in peer_ids):
-        return {peer_id: peer for peer_id in peer_ids if (peer := room.peers[peer_id]) is not None}
+        return {peer_id: room.peers[peer_id] for peer_id in peer_ids}
     generation = room.generation
     found = await peer_cache_get_many_async(room_id=room_id, peer_ids=peer_ids)
     if room.generation == generation:
-        room.peers.update({peer_id: found.get(peer_id) for peer_id in peer_ids})
+        room.peers.update(found)
     return found
 
 

@@ -11,6 +11,7 @@ from rooms.services.presence import (
     participant_remove,
     peer_join,
     peer_leave,
+    peer_restore,
     stage_set,
 )
 from rooms.services.queue import hand_set, question_answer, question_ask, question_vote
@@ -23,6 +24,7 @@ __all__ = [
     "participant_remove",
     "peer_join",
     "peer_leave",
+    "peer_restore",
     "question_answer",
     "question_ask",
     "question_vote",

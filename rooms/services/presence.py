@@ -21,7 +21,7 @@ from rooms.errors import RoomError
 from rooms.media import media_policy
 from rooms.models import ParticipantRole, Room, RoomParticipant, RoomPeer, RoomStatus
 from rooms.payloads import peer_payload
-from rooms.peercache import peer_cache_delete, peer_cache_get_many, peer_cache_set
+from rooms.peercache import peer_cache_delete, peer_cache_get_many, peer_cache_gone, peer_cache_set
 from rooms.pushes import evict_channels_on_commit, push_to_channels_on_commit
 from rooms.selectors import room_hands, room_waiting
 from rooms.services.lifecycle import room_conversation
@@ -67,13 +67,16 @@ def _push_presence(room: Room, *, joins: list[RoomPeer], leaves: list[RoomPeer])
 
 
 def _prune_stale_peers(room: Room) -> None:
-    """Drop peers whose cache entry is gone: their process died without saying goodbye (the
-    entry lives in the process's memory in the embedded mode, with a TTL in Redis)."""
+    """Drop peers whose cache entry is gone for sure: their process died without saying
+    goodbye (the entry lives in the process's memory in the embedded mode, with a TTL in
+    Redis). An entry lost with Redis's data is not a death: rooms.peercache tells them apart."""
     peers = list(RoomPeer.objects.filter(room=room).select_related("user"))
     if not peers:
         return
-    alive = peer_cache_get_many(room_id=room.pk, peer_ids=[peer.peer_id for peer in peers])
-    stale = [peer for peer in peers if peer.peer_id not in alive]
+    gone = peer_cache_gone(
+        room_id=room.pk, peers={peer.peer_id: peer.store_epoch for peer in peers}
+    )
+    stale = [peer for peer in peers if peer.peer_id in gone]
     if stale:
         RoomPeer.objects.filter(pk__in=[peer.pk for peer in stale]).delete()
         _push_presence(room, joins=[], leaves=[peer for peer in stale if peer.admitted])
@@ -115,16 +118,21 @@ def peer_join(
         existing = RoomPeer.objects.filter(room=room, peer_id=peer_id).first()
         if not participant.admitted:
             if existing is None:
-                RoomPeer.objects.create(
-                    room=room, user=user, peer_id=peer_id, channel_name=channel_name, admitted=False
-                )
-                peer_cache_set(
+                epoch = peer_cache_set(
                     room_id=room.pk,
                     peer_id=peer_id,
                     channel_name=channel_name,
                     user_id=user.pk,
                     publish=False,
                     waiting=True,
+                )
+                RoomPeer.objects.create(
+                    room=room,
+                    user=user,
+                    peer_id=peer_id,
+                    channel_name=channel_name,
+                    admitted=False,
+                    store_epoch=epoch,
                 )
                 _push_lobby(room)
             return JoinOutcome(room=room, participant=participant, admitted=False)
@@ -152,7 +160,7 @@ def peer_join(
         was = kept.get(peer_id) if kept else None
         if was is not None and was.publish != publish:
             was = None
-        peer_cache_set(
+        epoch = peer_cache_set(
             room_id=room.pk,
             peer_id=peer_id,
             channel_name=channel_name,
@@ -162,6 +170,9 @@ def peer_join(
             camera=was.camera if was is not None else None,
             microphone=was.microphone if was is not None else None,
         )
+        if existing.store_epoch != epoch:
+            existing.store_epoch = epoch
+            existing.save(update_fields=["store_epoch"])
         if is_host and room.status == RoomStatus.SCHEDULED:
             room.status = RoomStatus.LIVE
             room.save(update_fields=["status"])
@@ -181,11 +192,14 @@ def peer_leave(*, room_id: int, peer_id: str) -> None:
             .filter(room_id=room_id, peer_id=peer_id)
             .first()
         )
-        peer_cache_delete(room_id=room_id, peer_ids=[peer_id])
         if peer is None:
+            peer_cache_delete(room_id=room_id, peer_ids=[peer_id])
             return
         room = peer.room
+        # The row first: a restore holding it (peer_restore) finishes before the entry goes,
+        # so it cannot write the entry of a peer that left.
         peer.delete()
+        peer_cache_delete(room_id=room_id, peer_ids=[peer_id])
         if not peer.admitted:
             _push_lobby(room)
             return
@@ -196,6 +210,41 @@ def peer_leave(*, room_id: int, peer_id: str) -> None:
             ).update(hand_raised_at=None)
             if lowered:
                 _push_hands(room)
+
+
+def peer_restore(*, room_id: int, peer_id: str) -> bool:
+    """Write a live connection's peer-store entry again from its row, when the store lost it
+    (a Redis restart), unless it is back meanwhile. False when the row is gone: the peer
+    left or was removed, and its connection stops renewing. What the peer said it sends
+    (`media`) is lost with the entry: it is taken to send what it may publish."""
+    with transaction.atomic():
+        peer = (
+            RoomPeer.objects.select_for_update(of=("self",))
+            .select_related("room")
+            .filter(room_id=room_id, peer_id=peer_id)
+            .first()
+        )
+        if peer is None:
+            return False
+        room = peer.room
+        role = (
+            RoomParticipant.objects.filter(room=room, user_id=peer.user_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+        policy = media_policy(room.media_mode)
+        publish = peer.admitted and role is not None and policy.may_publish(role)
+        epoch = peer_cache_set(
+            room_id=room.pk,
+            peer_id=peer_id,
+            channel_name=peer.channel_name,
+            user_id=peer.user_id,
+            publish=publish,
+            waiting=not peer.admitted,
+            only_if_missing=True,
+        )
+        RoomPeer.objects.filter(pk=peer.pk).update(store_epoch=epoch)
+    return True
 
 
 def _host_room(*, host: User, room_id: int | str) -> Room:

@@ -95,9 +95,9 @@ async def test_join_send_and_push(open_ws: OpenWs, student: Any, professional: A
 async def test_outsiders_and_unknown_topics(open_ws: OpenWs, make_user: Any, dm) -> None:
     stranger = await sync_to_async(make_user)()
     client = await joined_user(open_ws, stranger)
-    for topic in (dm.topic, "dm:987654", "dm:abc"):
-        assert error_code(await client.request("join", topic)) == "forbidden"
-    assert error_code(await send(client, dm.topic, "hi")) == "forbidden"
+    for topic in (dm.topic, "dm:987654", "dm:abc"):  # alike: ids cannot be probed
+        assert error_code(await client.request("join", topic)) == "not_found"
+    assert error_code(await send(client, dm.topic, "hi")) == "forbidden"  # not joined
     assert await sync_to_async(Message.objects.count)() == 0
 
 
@@ -328,8 +328,8 @@ async def test_removed_member_is_refused(open_ws: OpenWs, student: Any, professi
     alice = await joined_user(open_ws, student)
     await alice.request("join", conversation.topic)
     await sync_to_async(Membership.objects.filter(user=student).delete)()
-    assert error_code(await send(alice, conversation.topic, "hi")) == "forbidden"
-    assert error_code(await alice.request("join", conversation.topic)) == "forbidden"
+    assert error_code(await send(alice, conversation.topic, "hi")) == "not_found"
+    assert error_code(await alice.request("join", conversation.topic)) == "not_found"
 
 
 async def test_a_failing_channel_layer_loses_nothing_acknowledged(

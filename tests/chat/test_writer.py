@@ -204,12 +204,12 @@ def test_batched_access_answers_as_one_by_one_access(
     assert batched == [
         dm.pk,
         dm.pk,
-        "forbidden",
-        "forbidden",
-        "forbidden",
-        "forbidden",
+        "not_found",
+        "not_found",
         "not_found",
         "forbidden",
+        "not_found",
+        "not_found",
     ]
 
 

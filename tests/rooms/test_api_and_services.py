@@ -169,17 +169,22 @@ def test_access_rules(professional: Any, student: Any, make_user: Any) -> None:
     room = make_room(professional, visibility="invite")
     with pytest.raises(RoomError) as refused:
         access_room(user=student, room_id=room.pk)
-    assert refused.value.code == "forbidden"
+    with pytest.raises(RoomError) as missing:
+        access_room(user=student, room_id=room.pk + 1000)
+    # Not invited looks exactly like missing: no existence oracle (issue 18).
+    assert (refused.value.code, refused.value.message) == ("not_found", missing.value.message)
     assert access_room(user=professional, room_id=room.pk) == room
     make_contact(professional, student)
     services.room_invite(host=professional, room_id=room.pk, user_id=student.pk)
     assert access_room(user=student, room_id=room.pk) == room
     student.is_active = False
-    with pytest.raises(RoomError):
-        access_room(user=student, room_id=room.pk)
-    with pytest.raises(RoomError) as missing:
+    for room_id in (room.pk, room.pk + 1000):  # the account's refusal, whatever the room
+        with pytest.raises(RoomError) as inactive:
+            access_room(user=student, room_id=room_id)
+        assert inactive.value.code == "forbidden"
+    with pytest.raises(RoomError) as garbled:
         access_room(user=professional, room_id="12x")
-    assert missing.value.code == "not_found"
+    assert garbled.value.code == "not_found"
 
 
 def test_removed_user_cannot_rejoin_even_before_arriving(professional: Any, student: Any) -> None:

@@ -170,7 +170,7 @@ async def test_the_store_keeps_the_expiry_and_refuses_the_audience(settings: Any
     assert (found["aud"].camera, found["aud"].microphone) == (False, False)
     if settings.REDIS_URL:
         ttl = await peercache._async_client().pttl(peercache._key(1, "pub"))
-        assert 0 < ttl <= peercache.PEER_TTL_SECONDS * 1000
+        assert 0 < ttl <= peercache.peer_ttl_seconds() * 1000
     else:
         assert peercache._local[peercache._key(1, "pub")][1] > time.monotonic()
     await sync_to_async(peercache.peer_cache_delete)(room_id=1, peer_ids=["pub", "aud", "lob"])

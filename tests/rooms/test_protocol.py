@@ -353,7 +353,7 @@ async def test_lobby(open_ws: OpenWs, professional: Any, student: Any) -> None:
     # Waiting: no frames, no chat, not reachable, not announced.
     assert error_code(await guest.request("hand", room.topic, {"raised": True})) == "forbidden"
     chat = {"body": "hi", "client_id": "w1"}
-    assert error_code(await guest.request("message.send", room.topic, chat)) == "forbidden"
+    assert error_code(await guest.request("message.send", room.topic, chat)) == "not_found"
     assert error_code(await guest.request("typing", room.topic, {"typing": True})) == "forbidden"
     bye = {"to": waiting["peer_id"], "kind": "bye"}
     assert error_code(await host.request("signal", room.topic, bye)) == "not_found"
@@ -424,8 +424,10 @@ async def test_who_may_join(
     private = await sync_to_async(make_room)(professional, visibility="invite")
     stranger = await new_user(make_user)
     outsider = await joined_user(open_ws, stranger)
-    assert error_code(await outsider.request("join", private.topic)) == "forbidden"
-    assert error_code(await outsider.request("join", "room:987654")) == "not_found"
+    # Not invited looks exactly like missing (issue 18: no existence oracle).
+    refused = await outsider.request("join", private.topic)
+    missing = await outsider.request("join", "room:987654")
+    assert refused["error"] == missing["error"] and error_code(missing) == "not_found"
     assert error_code(await outsider.request("join", "room:abc")) == "not_found"
     await sync_to_async(make_contact)(professional, student)
     await sync_to_async(services.room_invite)(
@@ -445,12 +447,11 @@ async def test_frames_need_a_join(open_ws: OpenWs, student: Any, room: Any) -> N
 
 
 async def test_live_peers_renew_their_cache_entry(
-    open_ws: OpenWs, professional: Any, student: Any, room: Any, monkeypatch: Any
+    open_ws: OpenWs, professional: Any, student: Any, room: Any, settings: Any
 ) -> None:
     """Entries expire unless renewed: a live connection renews its own, so it stays
     reachable long past the TTL, while a dead process's peers would expire."""
-    monkeypatch.setattr("rooms.peercache.PEER_TTL_SECONDS", 0.4)
-    monkeypatch.setattr("rooms.handlers.PEER_REFRESH_SECONDS", 0.1)
+    settings.ROOMS_PEER_REFRESH_SECONDS = 0.1  # entries live 0.3 s unrenewed
     host, hosted = await in_room(open_ws, professional, room)
     guest, _ = await in_room(open_ws, student, room)
     await asyncio.sleep(1.2)

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from chat import services as chat_services
 from rooms.models import RoomParticipant
 from rooms.services.lifecycle import room_conversation
-from tests.rooms.conftest import make_room
+from tests.rooms.conftest import make_contact, make_room
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,18 @@ def test_participants_page_back_through_the_room_chat(
     assert "results" not in refused.json()
 
 
-def test_unknown_conversations_look_like_foreign_ones(student: Any) -> None:
-    unknown = _client(student).get("/api/conversations/987654/messages/")
-    assert unknown.status_code == 403
-    assert unknown.json()["error"]["code"] == "forbidden"
+def test_conversations_one_may_not_see_all_look_missing(
+    professional: Any, student: Any, make_user: Any
+) -> None:
+    """No existence oracle (issue 18): a missing conversation, someone else's direct chat, an
+    invite-only room's chat and a public room's one never entered get the same answer."""
+    private = room_conversation(make_room(professional, visibility="invite"))
+    public = room_conversation(make_room(professional))
+    direct = make_contact(professional, make_user(role="student")).conversation
+    answers = [
+        _client(student).get(f"/api/conversations/{conversation_id}/messages/")
+        for conversation_id in (987654, direct.pk, private.pk, public.pk)
+    ]
+    assert {answer.status_code for answer in answers} == {404}
+    assert [answer.json() for answer in answers] == [answers[0].json()] * 4
+    assert answers[0].json()["error"]["code"] == "not_found"

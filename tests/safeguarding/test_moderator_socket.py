@@ -26,7 +26,7 @@ async def test_moderator_reads_a_reported_conversation_and_cannot_write(
     conversation = await sync_to_async(open_conversation)(student, professional)
     mod = await joined_user(open_ws, moderator)
     # No report yet: the conversation is private.
-    assert error_code(await mod.request("join", conversation.topic)) == "forbidden"
+    assert error_code(await mod.request("join", conversation.topic)) == "not_found"
 
     await sync_to_async(Report.objects.create)(
         reporter=student, target_kind="conversation", target_id=conversation.pk, reason="safety"
@@ -54,4 +54,4 @@ async def test_moderator_reads_a_reported_conversation_and_cannot_write(
     # Members are not read-only; other users are still refused.
     assert (await alice.request("join", conversation.topic))["data"]["read_only"] is False
     other = await joined_user(open_ws, await sync_to_async(make_user)(role="student"))
-    assert error_code(await other.request("join", conversation.topic)) == "forbidden"
+    assert error_code(await other.request("join", conversation.topic)) == "not_found"

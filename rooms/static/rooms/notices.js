@@ -42,7 +42,9 @@ export class Notices {
    * @param {string} roomId
    */
   async refusalText(error, roomId) {
-    if (error?.code !== "conflict") return this.t(error?.code === "forbidden" ? "error_refused" : "error_generic");
+    // A room the user may not see answers `not_found`, like a missing one.
+    const refused = error?.code === "forbidden" || error?.code === "not_found";
+    if (error?.code !== "conflict") return this.t(refused ? "error_refused" : "error_generic");
     const response = await fetch(`/api/rooms/${roomId}/`, { headers: { Accept: "application/json" } }).catch(() => null);
     const room = response?.ok ? await response.json() : null;
     const opens = room ? Date.parse(room.starts_at) - 15 * 60 * 1000 : 0;
