@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/login/", api.SessionLoginView.as_view(), name="auth-login"),
     path("auth/logout/", api.SessionLogoutView.as_view(), name="auth-logout"),
     path("me/", api.MeView.as_view(), name="me"),
+    path("me/export/", api.MeExportView.as_view(), name="me-export"),
 ]

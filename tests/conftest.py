@@ -195,3 +195,16 @@ def live_daphne(
         live = start_daphne(tmp_path_factory.mktemp("daphne"))
     yield live
     stop_daphne(live)
+
+
+@pytest.fixture
+def celery_eager(settings: Any) -> Iterator[None]:
+    """Celery tasks run in-process, as in the embedded mode, also with REDIS_URL set (where
+    they would otherwise wait in Redis for a worker that these tests do not start)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -1,7 +1,7 @@
 """Scheduling fixtures: a verified professional, students, windows made through the service."""
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,16 +20,9 @@ DASH = "\u2013"  # the en dash between two times on the pages
 
 
 @pytest.fixture(autouse=True)
-def _celery_eager(settings: Any) -> Iterator[None]:
+def _celery_eager(celery_eager: None) -> None:
     """Run scheduling's tasks in-process, so tests see their e-mails, also with REDIS_URL set
     (where tasks would otherwise wait in Redis for a worker that tests do not start)."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture
