@@ -3,9 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from config.metrics import metrics
+
+# JSON, not an HTML page, for a path under /api/ that no endpoint matches (with DEBUG off).
+handler404 = "core.views.not_found"
+handler500 = "core.middleware.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),  # operators only: config/metrics.py
     path("api/", include("accounts.urls")),
     path("api/", include("gallery.api_urls")),
     path("api/", include("realtime.urls")),

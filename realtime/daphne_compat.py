@@ -33,6 +33,13 @@ internals change.
    no fragmenting, nothing queued, frame logging off); anything else takes autobahn's path.
    autobahn's per-connection traffic statistics are not counted on the shortcut: nobody reads
    them.
+
+Besides the patches, `install()` routes daphne's access log through the `daphne.access` logger
+(`_log_access_through_logging`): daphne writes it straight to stdout, past the filter that
+redacts calendar-feed tokens and tickets (core/logging.py) and past `LOG_FORMAT`. It replaces
+the class daphne's command line instantiates after loading the application, so it relies on
+daphne only, is taken on the daphne of WRITTEN_FOR alone, and says nothing in the log (the
+patches' one line stays the only one).
 """
 
 import importlib
@@ -107,6 +114,8 @@ def install() -> list[str]:
         owner = patch.owner_class()
         setattr(owner, patch.attribute, patch.replace(getattr(owner, patch.attribute)))
         applied.append(patch.name)
+    if found["daphne"] == WRITTEN_FOR["daphne"]:
+        _log_access_through_logging()
     if skipped:
         logger.warning(
             "daphne runs without these patches, written for other library versions (check "
@@ -116,6 +125,43 @@ def install() -> list[str]:
     logger.info("daphne patched: %s", ", ".join(applied) or "nothing")
     _installed = applied
     return applied
+
+
+def _log_access_through_logging() -> None:
+    """Have daphne's command line log each access line to `daphne.access` when it would write
+    it to stdout (its default); a file given with `--access-log` gets the line as before,
+    redacted. The NCSA date is left out: the log format has a time of its own. Only where
+    daphne's command line runs (never imported here: its presence is what `daphne_serves`
+    reads); its `runserver` logs through logging already."""
+    cli: Any = sys.modules.get("daphne.cli")
+    if cli is None:
+        return
+    from daphne import access
+
+    from core.logging import redact
+
+    access_logger = logging.getLogger("daphne.access")
+
+    class LoggedAccessLog(access.AccessLogGenerator):  # type: ignore[misc]
+        def write_entry(
+            self,
+            host: str,
+            date: Any,
+            request: str,
+            status: int | None = None,
+            length: int | None = None,
+            ident: str | None = None,
+            user: str | None = None,
+        ) -> None:
+            if self.stream is sys.stdout:
+                access_logger.info(
+                    '%s %s %s "%s" %s %s',
+                    *(host, ident or "-", user or "-", request, status or "-", length or "-"),
+                )
+            else:
+                super().write_entry(host, date, redact(request), status, length, ident, user)
+
+    cli.AccessLogGenerator = LoggedAccessLog
 
 
 def _send_rfc_close_codes(original: Any) -> Callable[..., None]:
