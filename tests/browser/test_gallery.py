@@ -111,31 +111,32 @@ def test_student_searches_opens_saves_and_is_surprised(
 
     # "More" appends the next page in place and moves the focus to the first new card.
     page.get_by_role("link", name="Voir plus de pros").click()
-    page.wait_for_function("document.querySelectorAll('.profile-card').length === 17")
+    page.wait_for_function("() => document.querySelectorAll('.profile-card').length === 17")
     assert page.evaluate("document.activeElement.textContent.trim()") == card_titles(page)[12]
     page.wait_for_function(
-        "document.querySelector('[data-results-status]').textContent === '17 pros affichés sur 17'"
+        "() => document.querySelector('[data-results-status]').textContent"
+        " === '17 pros affichés sur 17'"
     )
     assert page.get_by_role("link", name="Voir plus de pros").count() == 0
 
     # A filter applies as soon as it is chosen; "clear" brings everything back.
     page.locator(".filters__summary").click()
     page.get_by_label("Secteur").select_option("health")
-    page.wait_for_function("document.querySelectorAll('.profile-card').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.profile-card').length === 1")
     assert "sector=health" in page.url
     assert page.locator(".filters__count [data-filter-number]").inner_text() == "1"
     page.get_by_role("link", name="Effacer les filtres").click()
-    page.wait_for_function("document.querySelectorAll('.profile-card').length === 12")
+    page.wait_for_function("() => document.querySelectorAll('.profile-card').length === 12")
     assert "sector" not in page.url
 
     # Typing searches as you type (no reload); the new count is announced politely.
     page.get_by_label("Qu\u2019est-ce qui t\u2019int\u00e9resse\u00a0?").press_sequentially(
         "verpleegkundige", delay=20
     )
-    page.wait_for_function("document.querySelectorAll('.profile-card').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.profile-card').length === 1")
     assert card_titles(page) == ["Infirmière en pédiatrie"]
     page.wait_for_function(
-        "document.querySelector('[data-results-status]').textContent.includes('1 pro trouvé')"
+        "() => document.querySelector('[data-results-status]').textContent.includes('1 pro trouvé')"
     )
     assert "q=verpleegkundige" in page.url
     assert_accessible(page)
@@ -164,14 +165,14 @@ def test_student_searches_opens_saves_and_is_surprised(
     press_tab_until(page, ".save-toggle", limit=30)
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "document.querySelector('.save-toggle').getAttribute('aria-pressed') === 'true'"
+        "() => document.querySelector('.save-toggle').getAttribute('aria-pressed') === 'true'"
     )
     assert save.inner_text().strip() == "Enregistré"
     assert SavedProfile.objects.filter(
         student=gallery["student"], profile=gallery["nurse"]
     ).exists()
     page.wait_for_function(
-        "document.querySelector('[data-results-status]').textContent.includes('Ajouté')"
+        "() => document.querySelector('[data-results-status]').textContent.includes('Ajouté')"
     )
 
     page.get_by_role("link", name="Enregistrés").click()

@@ -146,7 +146,7 @@ def test_student_registers_logs_out_logs_in_and_switches_to_dutch(
     page.locator("body").focus()
     press_tab_until(page, "button[name=language][value=nl]")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.documentElement.lang === 'nl'")
+    page.wait_for_function("() => document.documentElement.lang === 'nl'")
     assert page.locator("html[lang=nl]").count() == 1
     assert page.get_by_role("heading", level=1).inner_text() == "Hoi Léa!"
     assert page.get_by_role("heading", name="Je volgende stappen").is_visible()

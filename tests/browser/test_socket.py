@@ -102,7 +102,7 @@ def test_join_push_ping_errors_resume_and_sign_out(page: Any, gateway: FakeGatew
 
     # Pushes reach listeners and move the topic's seq.
     gateway.push({"type": "message.new", "topic": "dm:9", "data": {"seq": 5, "body": "hi"}})
-    page.wait_for_function("log.pushes.length === 1")
+    page.wait_for_function("() => log.pushes.length === 1")
     assert page.evaluate("log.pushes[0]") == {
         "type": "message.new",
         "topic": "dm:9",
@@ -130,12 +130,12 @@ def test_join_push_ping_errors_resume_and_sign_out(page: Any, gateway: FakeGatew
     wait_until(page, lambda: len(gateway.connections) == 2 and bool(gateway.frames(1)))
     rejoin = gateway.frames(1)[0]
     assert (rejoin["type"], rejoin["topic"], rejoin["data"]) == ("join", "dm:9", {"last_seq": 5})
-    page.wait_for_function("log.pushes.some((p) => p.type === 'rejoined')")
+    page.wait_for_function("() => log.pushes.some((p) => p.type === 'rejoined')")
     assert page.evaluate("log.statuses") == ["connecting", "live", "reconnecting", "live"]
 
     # Signed out (4401): stop for good and say so.
     gateway.close(4401)
-    page.wait_for_function("socket.status === 'signed_out'")
+    page.wait_for_function("() => socket.status === 'signed_out'")
     page.wait_for_timeout(400)
     assert len(gateway.connections) == 2
     assert page.evaluate(SEND, ["message.send", "dm:9", {"body": "late"}])["code"] == "signed_out"
@@ -148,7 +148,7 @@ def test_left_topics_are_not_rejoined_and_reconnect_after_close_rejoins(
     page.evaluate("socket.join('room:1')")
     wait_until(page, lambda: len(gateway.frames()) == 2)
     gateway.push({"type": "left", "topic": "room:1", "data": {"reason": "evicted"}})
-    page.wait_for_function("log.pushes.some((p) => p.type === 'left')")
+    page.wait_for_function("() => log.pushes.some((p) => p.type === 'left')")
 
     gateway.close(1000)
     wait_until(page, lambda: len(gateway.connections) == 2 and bool(gateway.frames(1)))
