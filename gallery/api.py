@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.access import request_user
 from accounts.models import Role, User
 from core.pagination import LookaheadPagination
+from core.schema import paginated
 from gallery import selectors, services
 from gallery.data.taxonomy import PLACES, SPOKEN_LANGUAGES
 from gallery.discovery import discovery_propose
@@ -46,7 +47,9 @@ def _require_role(user: User, role: Role) -> None:
 
 class ProfileSearchView(APIView):
     @extend_schema(
-        parameters=[ProfileSearchParams], responses={200: ProfileCardSerializer(many=True)}
+        operation_id="profiles_list",
+        parameters=[ProfileSearchParams],
+        responses={200: paginated(ProfileCardSerializer, "ProfileCard")},
     )
     def get(self, request: Request) -> Response:
         user = request_user(request)
@@ -156,7 +159,13 @@ class SavedProfileView(APIView):
 
 
 class DiscoverView(APIView):
-    @extend_schema(responses={200: SuggestionSerializer(many=True)})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                name="Suggestions", fields={"results": SuggestionSerializer(many=True)}
+            )
+        }
+    )
     def get(self, request: Request) -> Response:
         user = request_user(request)
         _require_role(user, Role.STUDENT)

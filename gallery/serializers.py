@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from gallery.data.taxonomy import EMPLOYER_TYPES, PLACES, SPOKEN_LANGUAGES
 from gallery.models import (
+    EmployerType,
     Interest,
     MeetingFormat,
     Sector,
@@ -118,6 +119,10 @@ class VideoSerializer(serializers.Serializer[None]):
 
 
 class ProfileDetailSerializer(ProfileCardSerializer):
+    # Declared so the schema admits "" (not given), which the model field allows.
+    employer_type = serializers.ChoiceField(
+        choices=EmployerType.choices, allow_blank=True, read_only=True
+    )
     skills = TermSerializer(many=True, read_only=True)
     career_path = CareerStepSerializer(many=True, read_only=True)
     video = serializers.SerializerMethodField()

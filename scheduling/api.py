@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from accounts.access import request_user, require_professional
 from accounts.models import User
 from core.pagination import LookaheadPagination
+from core.schema import ERROR_BODY, paginated
 from scheduling import selectors, services
 from scheduling.access import access_booking
 from scheduling.ics import booking_ics, download_method
@@ -98,13 +99,18 @@ RANGE_PARAMETERS = [
 ]
 
 
+_NO_SUCH_PROFESSIONAL = OpenApiResponse(
+    ERROR_BODY, description="No bookable professional with this id."
+)
+
+
 class SlotListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("professional", OpenApiTypes.INT, required=True),
             *RANGE_PARAMETERS,
         ],
-        responses={200: SlotSerializer(many=True)},
+        responses={200: SlotSerializer(many=True), 404: _NO_SUCH_PROFESSIONAL},
     )
     def get(self, request: Request) -> Response:
         """The professional's bookable slots: a place left, after the minimum notice, within
@@ -127,7 +133,9 @@ class SlotListView(APIView):
 
 class BookingListView(APIView):
     @extend_schema(
-        parameters=[BookingListQuerySerializer], responses={200: BookingSerializer(many=True)}
+        operation_id="bookings_list",
+        parameters=[BookingListQuerySerializer],
+        responses={200: paginated(BookingSerializer, "Booking")},
     )
     def get(self, request: Request) -> Response:
         """The caller's meetings, as student or professional: upcoming or past."""
@@ -143,7 +151,7 @@ class BookingListView(APIView):
 
     @extend_schema(
         request=BookingCreateSerializer,
-        responses={201: BookingSerializer, 400: None, 403: None, 404: None, 409: None},
+        responses={201: BookingSerializer},
     )
     def post(self, request: Request) -> Response:
         """A student books a place in a slot. 409 `conflict` when the slot is full or
@@ -304,7 +312,12 @@ def feed_url(request: Request, feed: CalendarFeed) -> str:
 
 
 class CalendarFeedView(APIView):
-    @extend_schema(responses={200: CalendarFeedSerializer})
+    @extend_schema(
+        responses={
+            200: CalendarFeedSerializer,
+            404: OpenApiResponse(ERROR_BODY, description="No feed yet: POST makes one."),
+        }
+    )
     def get(self, request: Request) -> Response:
         """The caller's private feed URL (404 until made)."""
         user = request_user(request)
