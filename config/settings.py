@@ -8,14 +8,17 @@ on by variables (DEBUG=false, SECRET_KEY, DATABASE_URL, REDIS_URL, ...), never b
 import os
 import tempfile
 import warnings
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from chat.celery_schedule import CHAT_BEAT_SCHEDULE
 from core import redis_retry
 from scheduling.celery_schedule import SCHEDULING_BEAT_SCHEDULE
 
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
+    "axes",
     "accounts",
     "realtime",
     "gallery",
@@ -72,14 +76,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files need no policy), before the rest so every page has one.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before views and filters read the URL (after the locale, to say it in the user's
+    # language): a NUL in it is a 400 (core/input_guard.py).
+    "core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last but ServiceErrorMiddleware: answers lockouts from logins the views do not handle.
+    "axes.middleware.AxesMiddleware",
     "core.middleware.ServiceErrorMiddleware",
 ]
 
@@ -123,10 +134,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"backstage-test-{os.getpid()}.sqlite3")
     }
-# Persistent connections on both: reopening the database for every WebSocket frame dominated
-# the cost of a chat message.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # One file, one process: persistent connections cost nothing and reopening the file for
+    # every WebSocket frame dominated the cost of a chat message.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Connections per web process, at most (docs/operations.md). Under ASGI every request runs in a
+# thread of its own, and persistent connections left one idle connection per thread until the
+# server refused more; a pool bounds them and hands a connection back at the end of each
+# request or gateway call. 0: no pool, a connection per request (behind PgBouncer, say).
+DB_POOL_SIZE: int = env.int("DB_POOL_SIZE", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Names the connections in pg_stat_activity (and lets the tests count them).
+    _db_options["application_name"] = env.str("DB_APPLICATION_NAME", default="backstage")
+    if DB_POOL_SIZE > 0:
+        _db_options["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), DB_POOL_SIZE),
+            "max_size": DB_POOL_SIZE,
+            # Seconds a request waits for a free connection before failing with a 503.
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool requires it; without one, no idle ones
+# A pool that checks each connection it hands out spends a round trip on every gateway call;
+# without the check, a connection the server dropped fails one call and the pool discards it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
+    "CONN_HEALTH_CHECKS", default="pool" not in DATABASES["default"].get("OPTIONS", {})
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, Celery broker, cache -------------------------------------------
@@ -173,7 +205,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Europe/Brussels"
 # Periodic jobs (celery beat in production; `make run` runs the reminder loop itself).
-CELERY_BEAT_SCHEDULE = {**SCHEDULING_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**SCHEDULING_BEAT_SCHEDULE, **CHAT_BEAT_SCHEDULE}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
@@ -186,6 +218,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login protection (django-axes): a client that fails LOGIN_FAILURE_LIMIT times for one username
+# from one address is refused for that username from that address during the cool-off, even
+# with the right password; the owner elsewhere is not affected, and nobody can lock an account
+# by its username alone. The form, API token and API session login count together. Counters
+# live in the cache (Redis in production, shared by the processes; memory in the embedded
+# mode, which runs one process): no table grows with attackers' attempts, and no addresses
+# are kept longer than the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.login_protection.LoginAttemptCacheHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_address"
+AXES_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_LOCKOUT_SECONDS: int = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_RESET_ON_SUCCESS = True
+# The lock runs from the failure that set it, so Retry-After is honest.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The views answer a lockout themselves (accounts.login_protection); this is for other callers
+# of authenticate() such as the admin login.
+AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.login_protection.attempted_username"
+AXES_VERBOSE = False
+
+# How many proxies in front of the web processes append to X-Forwarded-For (core/client_ip.py).
+# 0: the socket's address, the header ignored. Keep it in step with uvicorn's
+# FORWARDED_ALLOW_IPS (docs/operations.md).
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -223,13 +285,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON with a depth limit, refusing NUL and lone surrogates (400 rather than a 500).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.GuardedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error responses of every operation (OpenAPI at /api/schema/).
+    "DEFAULT_SCHEMA_CLASS": "core.schema.BackstageAutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
+    # Anonymous callers are told apart by core.client_ip's rule; this makes DRF's own throttles
+    # apply the same one (without it, DRF trusts any X-Forwarded-For).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         # Per address: a class logs in from one school address, so this is generous; failed
-        # attempts are also limited per account (profiles/login_guard.py).
+        # attempts are also limited per username and address (login protection, above).
         "login": env.str("LOGIN_THROTTLE_RATE", default="60/min"),
         "register": env.str("REGISTER_THROTTLE_RATE", default="20/hour"),
         "ws_ticket": env.str("WS_TICKET_THROTTLE_RATE", default="60/min"),
@@ -256,6 +323,9 @@ CHAT_MAX_PENDING_REQUESTS: int = env.int("CHAT_MAX_PENDING_REQUESTS", default=3)
 # Seconds a user's last connection must stay closed before partners see them go offline, so a
 # page load (socket closed, new one opened) is not announced.
 CHAT_PRESENCE_GRACE_SECONDS: float = env.float("CHAT_PRESENCE_GRACE_SECONDS", default=3.0)
+# Days a chat message is kept before the daily job deletes it (chat/retention.py), unless its
+# conversation is under an open report.
+CHAT_RETENTION_DAYS: int = env.int("CHAT_RETENTION_DAYS", default=365)
 
 # --- Video rooms (docs/rooms.md) ------------------------------------------------------------
 # STUN servers for browsers behind NAT; none by default (loopback and LAN need none).
@@ -267,6 +337,8 @@ TURN_TTL_SECONDS: int = env.int("TURN_TTL_SECONDS", default=3600)
 # Signal frames per connection and room, on top of the gateway's limit on all frames.
 ROOMS_SIGNAL_RATE_PER_SECOND: float = env.float("ROOMS_SIGNAL_RATE_PER_SECOND", default=10.0)
 ROOMS_SIGNAL_BURST: int = env.int("ROOMS_SIGNAL_BURST", default=40)
+# Each connection renews its peer entry this often; entries live three intervals.
+ROOMS_PEER_REFRESH_SECONDS: float = env.float("ROOMS_PEER_REFRESH_SECONDS", default=60.0)
 
 # --- Realtime gateway -----------------------------------------------------------------------
 WS_TICKET_TTL_SECONDS: int = env.int("WS_TICKET_TTL_SECONDS", default=60)
@@ -277,6 +349,8 @@ WS_RATE_LIMIT_PER_SECOND: float = env.float("WS_RATE_LIMIT_PER_SECOND", default=
 WS_RATE_LIMIT_BURST: int = env.int("WS_RATE_LIMIT_BURST", default=40)
 WS_RATE_LIMIT_STRIKES: int = env.int("WS_RATE_LIMIT_STRIKES", default=20)
 WS_MAX_TOPICS: int = env.int("WS_MAX_TOPICS", default=100)
+# Each socket re-checks its account and its session or token this often (realtime.sessions).
+WS_SESSION_RECHECK_SECONDS: float = env.float("WS_SESSION_RECHECK_SECONDS", default=60.0)
 
 # --- Security (production values come from the environment) --------------------------------
 SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -284,6 +358,9 @@ SESSION_COOKIE_SECURE: bool = env.bool("SESSION_COOKIE_SECURE", default=not DEBU
 CSRF_COOKIE_SECURE: bool = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Off by default, so `check --deploy` reports security.W021: joining the browsers' preload
+# list binds the domain and every subdomain to HTTPS for months and is slow to undo, a choice
+# for whoever owns the domain, not a default.
 SECURE_HSTS_PRELOAD: bool = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -292,11 +369,75 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------
+# Pages run and style themselves only from this site's files: no inline script, style
+# attribute or event handler. The one inline script, the import map of frontend/base.html,
+# carries the request's nonce (import maps cannot be external files).
+
+
+def _websocket_sources(hosts: list[str]) -> list[str]:
+    """The gateway's ws(s) origins: 'self' covers them in CSP Level 3 browsers only."""
+    scheme, port = ("ws", ":*") if DEBUG else ("wss", "")
+    sources = []
+    for host in hosts:
+        if host.startswith("["):
+            continue  # CSP has no syntax for IPv6 literals; 'self' still covers them
+        names = [host[1:], f"*{host}"] if host.startswith(".") else [host]
+        sources += [f"{scheme}://{name}{port}" for name in names]
+    return sources
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the favicon and a CSS arrow are data: URLs
+        "connect-src": [SELF, *_websocket_sources(ALLOWED_HOSTS)],
+        # The players of gallery/video.py's embed URLs (tests/browser/test_csp.py checks).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
+# --- Metrics -------------------------------------------------------------------------------
+# `/metrics` (config/metrics.py) answers a scraper sending `Authorization: Bearer <token>` or a
+# staff session; empty (the default) turns it off. PROMETHEUS_MULTIPROC_DIR: core/metrics.py.
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
+
+# --- Logging -------------------------------------------------------------------------------
+# Plain lines, or one JSON object a line with LOG_FORMAT=json (docs/operations.md). Every
+# record goes through the one handler, whose filter redacts calendar-feed tokens and tickets
+# (core/logging.py): the servers' loggers and Django's own ("django" had a console handler of
+# its own under DEBUG) are sent to it.
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT is 'plain' or 'json'.")
+_TO_CONSOLE = {"handlers": ["console"], "propagate": False}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "core.logging.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "uvicorn": _TO_CONSOLE,  # uvicorn.error logs a socket's URL, query string included
+        "uvicorn.access": _TO_CONSOLE,
+    },
 }
