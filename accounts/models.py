@@ -44,6 +44,8 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # When the owner followed the confirmation link sent to `email`; cleared when it changes.
+    email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
