@@ -71,3 +71,9 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.pk} on {self.target_kind} {self.target_id} ({self.status})"
+
+
+# Verification records live in their own module; imported here so Django finds the model.
+from safeguarding.verification_models import (  # noqa: E402
+    VerificationDecision as VerificationDecision,
+)

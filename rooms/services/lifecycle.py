@@ -105,20 +105,35 @@ def room_end(*, user: User, room_id: int | str, now: dt.datetime | None = None) 
     with transaction.atomic():
         room = access_room(user=user, room_id=room_id, for_update=True)
         room_host_only(room=room, user=user)
-        if room.status == RoomStatus.ENDED:
-            return room
-        room.status = RoomStatus.ENDED
-        room.ended_at = now or timezone.now()
-        room.save(update_fields=["status", "ended_at"])
-        peers = list(
-            RoomPeer.objects.filter(room=room).values_list("peer_id", "channel_name", "admitted")
-        )
-        RoomPeer.objects.filter(room=room).delete()
-        peer_cache_delete(room_id=room.pk, peer_ids=[peer_id for peer_id, _c, _a in peers])
-        push_on_commit(room.topic, "room.ended", {})
-        evict_on_commit(room.topic, reason="ended")
-        # Lobby connections are not in the topic's group: tell them one by one.
-        waiting = [channel for _p, channel, admitted in peers if not admitted]
-        push_to_channels_on_commit(waiting, room.topic, "room.ended", {})
-        evict_channels_on_commit(waiting, room.topic, user_id=None, reason="ended")
+        _room_close(room=room, now=now)
     return room
+
+
+def room_end_without_host(*, room_id: int, now: dt.datetime | None = None) -> Room | None:
+    """End a room on the platform's behalf (the host's verification was withdrawn), as if the
+    host ended it, whatever the host's account state. None for a missing room."""
+    with transaction.atomic():
+        room = Room.objects.select_for_update().filter(pk=room_id).first()
+        if room is not None:
+            _room_close(room=room, now=now)
+    return room
+
+
+def _room_close(*, room: Room, now: dt.datetime | None) -> None:
+    """Ends a locked room and tells its connections; an ended room is left as it is."""
+    if room.status == RoomStatus.ENDED:
+        return
+    room.status = RoomStatus.ENDED
+    room.ended_at = now or timezone.now()
+    room.save(update_fields=["status", "ended_at"])
+    peers = list(
+        RoomPeer.objects.filter(room=room).values_list("peer_id", "channel_name", "admitted")
+    )
+    RoomPeer.objects.filter(room=room).delete()
+    peer_cache_delete(room_id=room.pk, peer_ids=[peer_id for peer_id, _c, _a in peers])
+    push_on_commit(room.topic, "room.ended", {})
+    evict_on_commit(room.topic, reason="ended")
+    # Lobby connections are not in the topic's group: tell them one by one.
+    waiting = [channel for _p, channel, admitted in peers if not admitted]
+    push_to_channels_on_commit(waiting, room.topic, "room.ended", {})
+    evict_channels_on_commit(waiting, room.topic, user_id=None, reason="ended")
