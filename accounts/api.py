@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.http import content_disposition_header
@@ -20,13 +20,19 @@ from accounts.access import request_user
 from accounts.models import User
 from accounts.privacy import account_export
 from accounts.serializers import (
+    AcceptedSerializer,
     CredentialsSerializer,
     MeSerializer,
+    MeUpdateSerializer,
+    PasswordChangeSerializer,
+    PasswordResetRequestSerializer,
     RegisterSerializer,
     TokenSerializer,
     UserSerializer,
 )
 from accounts.services.deletion import account_delete
+from accounts.services.links import site_base
+from accounts.services.password_reset import password_reset_request, password_reset_sent_message
 from core.client_ip import ClientAddressScopedRateThrottle
 from core.schema import BackstageAutoSchema
 
@@ -73,7 +79,9 @@ class RegisterView(AnonymousView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            user = services.user_register(**serializer.validated_data)
+            user = services.user_register(
+                **serializer.validated_data, site=site_base(request._request)
+            )
         except DjangoValidationError as exc:
             raise _as_api_error(exc) from exc
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -148,13 +156,20 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request_user(request)).data)
 
-    @extend_schema(request=MeSerializer, responses={200: MeSerializer})
+    @extend_schema(
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer},
+        description="Change the display name, e-mail address, language or time zone. A new "
+        "address is unconfirmed until its owner follows the link e-mailed to it.",
+    )
     def patch(self, request: Request) -> Response:
         user = request_user(request)
-        serializer = MeSerializer(user, data=request.data, partial=True)
+        serializer = MeUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            user = services.user_set_preferences(user=user, **serializer.validated_data)
+            user = services.user_update(
+                user=user, site=site_base(request._request), **serializer.validated_data
+            )
         except DjangoValidationError as exc:
             raise _as_api_error(exc) from exc
         return Response(MeSerializer(user).data)
@@ -172,6 +187,54 @@ class MeView(APIView):
         account_delete(user=user, password=serializer.validated_data["password"])
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MePasswordView(APIView):
+    """Change one's password. The caller stays signed in (this session, or the API token it
+    used); every other session and token of the account ends."""
+
+    permission_classes = [IsAuthenticated]
+    # It checks a password: limit guesses by whoever holds a session or token.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: MeSerializer})
+    def post(self, request: Request) -> Response:
+        user = request_user(request)
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = request.auth if isinstance(request.auth, Token) else None
+        try:
+            services.password_change(
+                user=user,
+                keep_token_key=token.key if token is not None else None,
+                **serializer.validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
+        if token is None:
+            # Signed in with a session: keep it (a new key, signed with the new hash).
+            update_session_auth_hash(request._request, user)
+        return Response(MeSerializer(user).data)
+
+
+class PasswordResetView(AnonymousView):
+    throttle_classes = [ClientAddressScopedRateThrottle]
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        request=PasswordResetRequestSerializer,
+        responses={202: AcceptedSerializer},
+        description="E-mail a link to choose a new password to every account using this "
+        "address. The answer is the same whether or not an account uses it.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        password_reset_request(
+            email=serializer.validated_data["email"], site=site_base(request._request)
+        )
+        return Response({"detail": password_reset_sent_message()}, status=status.HTTP_202_ACCEPTED)
 
 
 class MeExportView(APIView):

@@ -1,5 +1,10 @@
 """Writes on accounts. Callers validate shapes; these functions enforce rules."""
 
-from accounts.services.accounts import user_register, user_set_preferences
+from accounts.services.accounts import (
+    password_change,
+    user_register,
+    user_set_preferences,
+    user_update,
+)
 
-__all__ = ["user_register", "user_set_preferences"]
+__all__ = ["password_change", "user_register", "user_set_preferences", "user_update"]

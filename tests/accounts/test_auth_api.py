@@ -39,6 +39,8 @@ def test_register_student_then_token_then_me(api_client: APIClient) -> None:
         "role": "student",
         "verified": False,
         "birth_year": 2010,
+        "email": "",
+        "email_verified": False,
         "preferred_language": "fr",
         "time_zone": "Europe/Brussels",
     }

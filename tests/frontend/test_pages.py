@@ -89,6 +89,7 @@ def test_register_student_creates_the_user_logs_in_and_lands_on_home(client: Cli
 
 def test_register_professional_needs_no_birth_year_and_starts_unverified(client: Client) -> None:
     data = {**STUDENT, "role": "professional", "username": "marc", "birth_year": ""}
+    data["email"] = "marc@example.be"  # asked of professionals
     response = client.post("/register/", data)
     assert response.status_code == 302
     user = User.objects.get(username="marc")
