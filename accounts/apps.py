@@ -12,3 +12,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     label = "profiles"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accounts import tasks  # noqa: F401  (registers the e-mail and Web Push channels)

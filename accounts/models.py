@@ -21,6 +21,8 @@ SELF_SERVICE_ROLES = (Role.STUDENT, Role.PROFESSIONAL)
 SELF_SERVICE_ROLE_CHOICES = [(role.value, role.label) for role in SELF_SERVICE_ROLES]
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# The same languages with their names, as model fields offer them (named once in the schema).
+LANGUAGE_CHOICES = list(settings.LANGUAGES)
 
 
 def validate_time_zone(value: str) -> None:
@@ -80,3 +82,15 @@ class User(AbstractUser):
     @property
     def is_professional(self) -> bool:
         return self.role == Role.PROFESSIONAL
+
+
+# Notification models live in their own package; importing them here lets Django see them.
+from accounts.notifications.models import (  # noqa: E402
+    Notification as Notification,
+)
+from accounts.notifications.models import (  # noqa: E402
+    NotificationPreference as NotificationPreference,
+)
+from accounts.notifications.models import (  # noqa: E402
+    PushSubscription as PushSubscription,
+)

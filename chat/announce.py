@@ -7,7 +7,11 @@ can have hundreds of members, and their chat is read in the room.
 from collections.abc import Iterable
 from typing import Any
 
+from django.urls import reverse
+
 from accounts.models import User
+from accounts.notifications.models import NotificationKind
+from accounts.notifications.service import notify_once_after_commit
 from chat import batch_sql
 from chat.models import Conversation, Message
 from realtime.users import user_notify
@@ -24,6 +28,7 @@ def conversation_activity_on_commit(latest: Iterable[tuple[Conversation, Message
     direct = {pk: pair for pk, pair in direct.items() if pair[0].kind == "dm"}
     if not direct:
         return
+    away: list[tuple[int, dict[str, Any]]] = []
     for conversation_id, member_id in batch_sql.members_of(direct):
         conversation, message = direct[conversation_id]
         data: dict[str, Any] = {
@@ -35,6 +40,23 @@ def conversation_activity_on_commit(latest: Iterable[tuple[Conversation, Message
             "author_id": message.author_id,
         }
         user_notify(member_id, "conversation.activity", data)
+        if member_id != message.author_id:
+            away.append(
+                (
+                    member_id,
+                    {
+                        "conversation": conversation.pk,
+                        "name": message.author.display_name,
+                        "url": reverse("chat:conversation", args=[conversation.pk]),
+                    },
+                )
+            )
+    # Once per conversation until read: the bell, the e-mail batch and Web Push say "new
+    # messages", whatever their number, to a member who has not read them (after the commit,
+    # in one go: the writer's batch keeps its fixed number of queries).
+    notify_once_after_commit(
+        kind=NotificationKind.MESSAGE_WHILE_AWAY, items=away, key="conversation"
+    )
 
 
 def conversation_read_on_commit(*, user: User, conversation: Conversation, seq: int) -> None:

@@ -11,9 +11,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.notifications.models import NotificationKind
+from accounts.notifications.service import notifications_mark_read_where, notify
 from chat.announce import conversation_read_on_commit
 from chat.models import (
     ContactRequest,
@@ -95,6 +98,15 @@ def contact_request_create(*, student: User, professional: User, message: str) -
                 "created_at": request.created_at.isoformat().replace("+00:00", "Z"),
             },
         )
+        notify(
+            user_id=professional.pk,
+            kind=NotificationKind.CONTACT_REQUESTED,
+            data={
+                "request": request.pk,
+                "name": student.display_name,
+                "url": reverse("chat:inbox"),
+            },
+        )
     return request
 
 
@@ -136,10 +148,29 @@ def contact_request_accept(*, professional: User, request_id: int) -> ContactReq
             client_id=f"contact-request-{request.pk}",
             rate_limited=False,
         )
+        # The professional is here, accepting: the request's message is no news to them. On
+        # commit, after the writer's own callback has made the notice (callbacks run in order).
+        transaction.on_commit(
+            lambda: notifications_mark_read_where(
+                user_id=professional.pk,
+                kind=NotificationKind.MESSAGE_WHILE_AWAY,
+                key={"conversation": conversation.pk},
+            )
+        )
         data = {"id": request.pk, "status": request.status}
         data["conversation"] = conversation_ref(conversation)
         for user in (request.student, professional):
             user_notify(user.pk, "contact.accepted", data)
+        notify(
+            user_id=request.student_id,
+            kind=NotificationKind.CONTACT_ACCEPTED,
+            data={
+                "request": request.pk,
+                "conversation": conversation.pk,
+                "name": professional.display_name,
+                "url": reverse("chat:conversation", args=[conversation.pk]),
+            },
+        )
     return request
 
 
@@ -327,4 +358,10 @@ def membership_mark_read(*, user: User, conversation: Conversation, seq: int) ->
         if updated and conversation.topic:
             push_on_commit(conversation.topic, "read", {"user_id": user.pk, "seq": seq})
             conversation_read_on_commit(user=user, conversation=conversation, seq=seq)
+            # Reading the conversation is reading its "new messages" notice.
+            notifications_mark_read_where(
+                user_id=user.pk,
+                kind=NotificationKind.MESSAGE_WHILE_AWAY,
+                key={"conversation": conversation.pk},
+            )
     return int(mark or 0)

@@ -8,6 +8,7 @@ class RealtimeConfig(AppConfig):
     def ready(self) -> None:
         from realtime import (
             checks,  # noqa: F401  (registers the settings checks)
+            notifications,  # noqa: F401  (registers the live notification channel)
             sessions,
             users,  # noqa: F401  (registers the user topic)
         )

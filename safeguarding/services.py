@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.notifications.models import NotificationKind
+from accounts.notifications.service import notify
 from core.errors import ServiceError
 from safeguarding.access import SafeguardingAccessError, require_moderator
 from safeguarding.models import Report, ReportReason, ReportStatus
@@ -79,4 +81,10 @@ def report_close(*, moderator: User, report_id: int, resolution: str = "") -> Re
         report.closed_by = moderator
         report.resolution = resolution.strip()
         report.save(update_fields=["status", "closed_at", "closed_by", "resolution"])
+        # The reporter hears that it was handled, never how (the resolution is moderators').
+        notify(
+            user_id=report.reporter_id,
+            kind=NotificationKind.REPORT_HANDLED,
+            data={"report": report.pk},
+        )
     return report

@@ -4,10 +4,13 @@ opened with a contact request), or verified professionals. Guests that an app ab
 admits (a booked slot's students: `rooms.access.register_room_admission`) need no invitation."""
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.notifications.models import NotificationKind
+from accounts.notifications.service import notify
 from chat.payloads import author_payload
 from realtime.users import user_notify
 from rooms.access import access_room, room_host_only
@@ -61,6 +64,17 @@ def room_invite(*, host: User, room_id: int, user_id: int) -> tuple[RoomInvite, 
             )
             user_notify(
                 host.pk, "room.invite.created", {"room": room.pk, "user": author_payload(guest)}
+            )
+            notify(
+                user_id=guest.pk,
+                kind=NotificationKind.ROOM_INVITATION,
+                data={
+                    "room": room.pk,
+                    "name": host.display_name,
+                    "title": room.title,
+                    "starts_at": room.starts_at.isoformat(),
+                    "url": reverse("rooms:room", args=[room.pk]),
+                },
             )
     return invite, created
 

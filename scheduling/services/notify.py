@@ -23,6 +23,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.notifications.models import NotificationKind
+from accounts.notifications.service import notify
 from realtime.users import user_notify
 from scheduling.ics import Method, booking_ics, booking_location, site_url
 from scheduling.models import Booking, BookingStatus
@@ -76,6 +78,13 @@ def booking_push_data(booking: Booking, *, actor_id: int | None = None) -> dict[
     }
 
 
+_NOTIFICATION_KINDS: dict[str, NotificationKind] = {
+    "created": NotificationKind.BOOKING_MADE,
+    "cancelled": NotificationKind.BOOKING_CANCELLED,
+    "rescheduled": NotificationKind.BOOKING_RESCHEDULED,
+}
+
+
 def booking_announce(
     *,
     booking: Booking,
@@ -91,6 +100,17 @@ def booking_announce(
         data["previous_starts_at"], data["previous_ends_at"] = previous
     for user_id in (booking.student_id, booking.professional_id):
         user_notify(user_id, f"booking.{event}", data)
+        if user_id != actor.pk:  # the other side: the actor knows what they did
+            notify(
+                user_id=user_id,
+                kind=_NOTIFICATION_KINDS[event],
+                data={
+                    "booking": booking.pk,
+                    "name": actor.display_name,
+                    "starts_at": booking.starts_at.isoformat(),
+                    "url": reverse("scheduling:booking_detail", args=[booking.pk]),
+                },
+            )
     change = BookingChange(
         booking_id=booking.pk,
         event=event,

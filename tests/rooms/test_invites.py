@@ -139,6 +139,7 @@ async def test_the_guest_and_the_host_s_tabs_are_told_on_their_user_topics(
         "name": professional.display_name,
         "role": "professional",
     }
+    assert (await next_of(guest, "notification"))["data"]["kind"] == "room_invitation"
     # Once: inviting again tells nobody.
     await sync_to_async(services.room_invite)(
         host=professional, room_id=room.pk, user_id=student.pk

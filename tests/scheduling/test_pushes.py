@@ -50,10 +50,13 @@ class Listener:
         await self.layer.group_discard(self.group, self.channel)
 
     async def push(self, timeout: float = 5) -> dict[str, Any]:
-        message = await asyncio.wait_for(self.layer.receive(self.channel), timeout)
-        assert message["type"] == PUSH_MESSAGE
-        frame: dict[str, Any] = json.loads(message["text"])
-        return frame
+        """The next booking push (the bell's `notification` pushes are tests/accounts')."""
+        while True:
+            message = await asyncio.wait_for(self.layer.receive(self.channel), timeout)
+            assert message["type"] == PUSH_MESSAGE
+            frame: dict[str, Any] = json.loads(message["text"])
+            if frame["type"] != "notification":
+                return frame
 
     async def silent(self, timeout: float = 0.3) -> bool:
         try:
