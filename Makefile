@@ -19,15 +19,22 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
+# The embedded local run: DEBUG off unless asked (`DEBUG=true make run`); BACKSTAGE_LOCAL lets
+# it serve plain HTTP on this machine with a generated key (.secret_key) and links (SITE_URL)
+# to this PORT (config/settings.py). Production never sets BACKSTAGE_LOCAL.
+RUN_ENV := DEBUG=$${DEBUG:-false} BACKSTAGE_LOCAL=1 PORT=$(PORT)
+
 run: install compile-messages
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	@# No beat in the embedded mode: a reminder loop runs beside daphne and stops with it.
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	@# --allow-production: the demo accounts are this machine's own, with DEBUG off too.
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --allow-production
+	@# No beat in the embedded mode: reminder and notification loops run beside daphne and stop with it.
 	@# daphne's limits sit above the gateway's 64 KiB, so the gateway answers first with 1009:
 	@# daphne's own refusal drops the socket (1006) instead (docs/protocol.md).
 	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
-	$(BIN)/python manage.py send_due_reminders --every 60 & \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 2097152 \
+	$(RUN_ENV) $(BIN)/python manage.py send_due_reminders --every 60 & \
+	$(RUN_ENV) $(BIN)/python manage.py send_due_notifications --every 60 & \
+	$(RUN_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 2097152 \
 	  --websocket-max-frame-size 2097152 config.asgi:application
 
 # The compiled catalogues are committed too, so a machine without gettext still runs.

@@ -1,5 +1,5 @@
 """Django's answer to a URL that no view matches: under /api/, the error shape of every API
-answer (api.md), not an HTML page; elsewhere, Django's own page."""
+answer (api.md), not an HTML page; elsewhere, the site's page (templates/404.html)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found

@@ -97,7 +97,8 @@ def test_student_searches_opens_saves_and_is_surprised(
     log_in(page, base, "lea")
     assert_accessible(page)
 
-    # The gallery, from the header.
+    # The gallery, from the header: on a phone its links are in the menu.
+    page.locator("[data-menu-button]").click()
     page.get_by_role("navigation", name="Principal").get_by_role(
         "link", name="Explorer les métiers"
     ).click()
@@ -175,6 +176,7 @@ def test_student_searches_opens_saves_and_is_surprised(
         "() => document.querySelector('[data-results-status]').textContent.includes('Ajouté')"
     )
 
+    page.locator("[data-menu-button]").click()  # the header's links, in the phone's menu
     page.get_by_role("link", name="Enregistrés").click()
     page.wait_for_url("**/saved/")
     assert card_titles(page) == ["Infirmière en pédiatrie"]
@@ -217,11 +219,11 @@ def test_professional_fixes_a_mistake_and_previews(
     log_in(page, base, "marc")
     page.get_by_role("link", name="Mijn profiel maken").click()
     page.wait_for_url("**/me/profile/")
-    assert page.get_by_text("Leerlingen zien je profiel na de verificatie").is_visible()
+    assert page.get_by_text("Leerlingen zien uw profiel na de verificatie").is_visible()
     assert_accessible(page)
 
     no_overflow_at_360(page)
-    page.get_by_label("Naam van je beroep").fill("Burgerlijk ingenieur")
+    page.get_by_label("Naam van uw beroep").fill("Burgerlijk ingenieur")
     page.get_by_label("Sector", exact=True).select_option("engineering")
     page.get_by_label("Teamwerk").check()
     page.get_by_label("Link naar een video").fill("https://www.dailymotion.com/video/x8abc")
@@ -244,7 +246,7 @@ def test_professional_fixes_a_mistake_and_previews(
     page.get_by_role("button", name="Bewaren en bekijken").click()
     page.wait_for_url("**/me/profile/preview/")
     assert page.get_by_role("heading", level=1).inner_text() == "Burgerlijk ingenieur"
-    assert page.get_by_text("Voorbeeld: zo zien leerlingen je profiel").is_visible()
+    assert page.get_by_text("Voorbeeld: zo zien leerlingen uw profiel").is_visible()
     assert page.locator("iframe").get_attribute("src") == (
         "https://player.vimeo.com/video/318274615?dnt=1"
     )

@@ -32,13 +32,16 @@ def test_download_then_delete_with_a_wrong_then_the_right_password(
     )
     log_in(page, base, "nina")
 
-    # From the header, like every destination of the shell.
-    page.locator(".site-nav a[href='/settings/privacy/']").click()
+    # From the header's Settings, like every destination of the shell (in the menu on a phone).
+    page.locator("[data-menu-button]").click()
+    page.locator(".site-nav a[href='/settings/']").click()
+    page.wait_for_url("**/settings/account/")
+    page.locator(".settings-nav a[href='/settings/privacy/']").click()
     page.wait_for_url("**/settings/privacy/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert_accessible(page)
     current = page.locator(".site-nav a[aria-current='page']")
-    assert current.get_attribute("href") == "/settings/privacy/"
+    assert current.get_attribute("href") == "/settings/"
 
     # The download link fetches the export as a file named after the account.
     link = page.locator("a[download][href='/api/me/export/']")

@@ -123,12 +123,12 @@ def test_student_registers_logs_out_logs_in_and_switches_to_dutch(
     user = User.objects.get(username="lea")
     assert (user.role, user.birth_year, user.preferred_language) == ("student", 2010, "fr")
 
-    # The live status appears once the JS client runs.
-    status = page.locator("#live-status")
-    status.wait_for(state="visible")
-    assert status.get_attribute("aria-live") == "polite"
-    assert status.inner_text().strip() in {"Connexion…", "En direct", "Reconnexion…"}
+    # The connection status shows on live pages only (chat, rooms): not on the home page.
+    page.locator("[data-menu-button]").wait_for(state="visible")
+    assert page.locator("#live-status").count() == 0
 
+    # On a phone, logging out is in the header's menu.
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(base + "/")
     assert "Déconnexion réussie" in page.locator("main").inner_text()
@@ -144,12 +144,15 @@ def test_student_registers_logs_out_logs_in_and_switches_to_dutch(
     # Keyboard only: from the top of the page, Tab to "Nederlands" and press Enter.
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator("body").focus()
+    press_tab_until(page, "[data-menu-button]")
+    page.keyboard.press("Enter")  # the menu, where the language switch is on a phone
     press_tab_until(page, "button[name=language][value=nl]")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.documentElement.lang === 'nl'")
     assert page.locator("html[lang=nl]").count() == 1
     assert page.get_by_role("heading", level=1).inner_text() == "Hoi Léa!"
     assert page.get_by_role("heading", name="Je volgende stappen").is_visible()
+    page.get_by_role("button", name="Menu").click()
     assert page.get_by_role("button", name="Afmelden").is_visible()
     assert page.get_by_text("Binnenkort").first.is_visible()
     assert page.locator("button[value=nl]").get_attribute("aria-current") == "true"
@@ -179,10 +182,11 @@ def test_unverified_professional_sees_the_notice(
     assert page.locator("#id_birth_year").is_hidden()
     page.get_by_label("Je naam").fill("Marc")
     page.get_by_label("Gebruikersnaam").fill("marc")
+    page.locator("#id_email").fill("marc@example.be")  # asked of professionals
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Mijn account aanmaken").click()
     page.wait_for_url("**/home/")
-    notice = page.get_by_role("heading", name="Je account wacht op verificatie")
+    notice = page.get_by_role("heading", name="Uw account wacht op verificatie")
     assert notice.is_visible()
     assert_accessible(page)
     assert User.objects.get(username="marc").verified is False

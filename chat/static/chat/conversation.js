@@ -135,7 +135,20 @@ function accept(items) {
   else if (!revisionsAhead.size) clearTimeout(gapTimer);
   updateSeen();
   markRead();
-  list.lastElementChild?.scrollIntoView({ block: "end" });
+  reveal(list.lastElementChild);
+}
+
+/**
+ * Bring a new message into view above the composer: on the conversation page the composer
+ * sticks to the bottom of the screen, and scrollIntoView alone leaves the message under it.
+ * @param {Element | null} element
+ */
+function reveal(element) {
+  if (!element) return;
+  element.scrollIntoView({ block: "end" });
+  if (getComputedStyle(form).position !== "sticky") return;
+  const overlap = element.getBoundingClientRect().bottom - form.getBoundingClientRect().top;
+  if (overlap > 0) window.scrollBy(0, overlap + 8);
 }
 
 /** Note the revision of an edit or delete (push or reply); they are applied as they come,
@@ -244,7 +257,7 @@ form.addEventListener("submit", (event) => {
   meta.textContent = label("Sending");
   element.append(text, meta);
   list.append(element);
-  element.scrollIntoView({ block: "end" });
+  reveal(element);
   outbox.set(clientId, { body, element, inFlight: false });
   input.value = "";
   typingSent = 0;

@@ -106,7 +106,7 @@ function syncPeers() {
     if (peer.publish) {
       keep.add(peer.peer_id);
       const { camera, microphone } = peer;
-      grid.upsert({ key: peer.peer_id, name: peer.user.name, role: peer.role, self: false, camera, microphone });
+      grid.upsert({ key: peer.peer_id, name: peer.user.name, photo: peer.photo, role: peer.role, self: false, camera, microphone });
       const connection = mesh.peers.get(peer.peer_id);
       if (connection) grid.setStream(peer.peer_id, connection.remoteStream);
     }

@@ -6,6 +6,7 @@
  * @typedef {object} TileInfo
  * @property {string} key        a peer id, or "self"
  * @property {string} name
+ * @property {string|null} [photo]  the profile photo's URL, shown while the camera is off
  * @property {string} role       "host" | "stage" | "audience"
  * @property {boolean} self
  * @property {boolean} [camera]      false: the peer says its camera is off
@@ -65,7 +66,17 @@ export class VideoGrid {
     tile.classList.toggle("room-tile--self", info.self);
     const name = tile.querySelector(".room-tile__name-text");
     name.textContent = info.self ? this.t("you", { name: info.name }) : info.name;
-    tile.querySelector(".room-tile__placeholder").textContent = initials(info.name);
+    const placeholder = tile.querySelector(".room-tile__placeholder");
+    if (info.photo && placeholder.querySelector("img")?.getAttribute("src") !== info.photo) {
+      // The profile photo while the camera is off; the name is on the tile already.
+      const photo = document.createElement("img");
+      photo.className = "room-tile__photo";
+      photo.src = info.photo;
+      photo.alt = "";
+      placeholder.replaceChildren(photo);
+    } else if (!info.photo) {
+      placeholder.textContent = initials(info.name);
+    }
     const badge = tile.querySelector(".room-tile__badge");
     badge.textContent = info.role === "host" ? this.t("role_host") : info.role === "stage" ? this.t("role_stage") : "";
     badge.hidden = !badge.textContent;

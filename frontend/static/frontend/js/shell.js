@@ -1,4 +1,5 @@
-// The shell of every signed-in page: the tab's one BackstageSocket, and the live-status badge.
+// The shell of every signed-in page: the tab's one BackstageSocket, and the connection status
+// ("Connected", "Reconnecting…") on the pages that show live data.
 // Page modules share the socket:  import { socket } from "backstage/shell.js";
 import { BackstageSocket } from "backstage/socket.js";
 
