@@ -13,6 +13,7 @@ from accounts.models import User
 from chat import selectors, services
 from chat.access import CONVERSATION, ChatAccessError, access_conversation
 from chat.models import CONTACT_MESSAGE_MAX_LENGTH
+from gallery.photos import photo_urls
 from safeguarding import services as safeguarding_services
 from safeguarding.models import REPORT_DETAILS_MAX_LENGTH, ReportReason
 
@@ -20,9 +21,12 @@ from safeguarding.models import REPORT_DETAILS_MAX_LENGTH, ReportReason
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    conversations = selectors.conversation_list(user=user)
+    people = {member["id"] for item in conversations for member in item["members"]}
     context = {
-        "conversations": selectors.conversation_list(user=user),
+        "conversations": conversations,
         "requests": selectors.contact_request_list(user=user, status="pending")[:50],
+        "photos": photo_urls(people, "small"),  # the avatars, in one query
     }
     return render(request, "chat/inbox.html", context)
 
@@ -35,7 +39,12 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     except ChatAccessError:
         raise Http404 from None
     members = [m for m in selectors.conversation_members(conversation=chat) if m["id"] != user.pk]
-    context = {"conversation": chat, "members": members, "report_reasons": ReportReason.choices}
+    context = {
+        "conversation": chat,
+        "members": members,
+        "report_reasons": ReportReason.choices,
+        "photos": photo_urls([member["id"] for member in members], "small"),
+    }
     return render(request, "chat/conversation.html", context)
 
 

@@ -1,4 +1,5 @@
-"""Gallery endpoints: search, detail, own profiles, saved list, "surprise me", taxonomy."""
+"""Gallery endpoints: search, detail, own profiles and photo, saved list, "surprise me",
+taxonomy."""
 
 from typing import Any
 
@@ -6,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,11 +16,13 @@ from accounts.access import request_user
 from accounts.models import Role, User
 from core.pagination import LookaheadPagination
 from core.schema import paginated
-from gallery import selectors, services
+from gallery import photos, selectors, services
 from gallery.data.taxonomy import PLACES, SPOKEN_LANGUAGES
 from gallery.discovery import discovery_propose
 from gallery.models import Interest, Sector, Skill, StudentProfile, WitnessProfile
 from gallery.serializers import (
+    PhotoSerializer,
+    PhotoUploadSerializer,
     ProfileCardSerializer,
     ProfileDetailSerializer,
     ProfileSearchParams,
@@ -105,6 +109,37 @@ class OwnWitnessProfileView(APIView):
             user=user, data=services.WitnessProfileData(**serializer.validated_data)
         )
         return Response(ProfileDetailSerializer(profile).data)
+
+
+class OwnPhotoView(APIView):
+    """The caller's profile photo (professionals): JPEG, PNG or WebP, re-encoded on upload."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="profiles_me_photo_update",
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={200: PhotoSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        user = request_user(request)
+        _require_role(user, Role.PROFESSIONAL)
+        serializer = PhotoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["photo"]
+        photo = photos.photo_set(user=user, upload=upload, size=upload.size or 0)
+        data = {
+            "photo": photos.photo_url(photo.key, "large"),
+            "photo_small": photos.photo_url(photo.key, "small"),
+        }
+        return Response(PhotoSerializer(data).data)
+
+    @extend_schema(operation_id="profiles_me_photo_destroy", request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        user = request_user(request)
+        _require_role(user, Role.PROFESSIONAL)
+        photos.photo_remove(user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OwnStudentProfileView(APIView):

@@ -39,7 +39,7 @@ class Suggestion:
 
 def _random_candidates(profiles: QuerySet[WitnessProfile]) -> list[WitnessProfile]:
     return list(
-        profiles.select_related("user", "sector")
+        profiles.select_related("user__profile_photo", "sector")
         .prefetch_related("interests")
         .order_by("?")[:CANDIDATES_PER_POOL]
     )

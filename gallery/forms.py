@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils.functional import Promise
@@ -300,6 +301,15 @@ class WitnessProfileForm(SerializerForm):
         ),
     )
     formats = _chips(_("How students can meet you"))
+    content_language = forms.ChoiceField(
+        label=_("Language of your texts"),
+        required=False,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "Readers using the site in another language see a marker, and screen readers "
+            "pronounce your texts in this language."
+        ),
+    )
 
     def __init__(self, *args: Any, profile: WitnessProfile | None = None, **kwargs: Any) -> None:
         if profile is not None and "initial" not in kwargs:
@@ -401,6 +411,7 @@ class WitnessProfileForm(SerializerForm):
                 "training",
                 "place",
                 "video_url",
+                "content_language",
             )
         }
         if data.get("sector"):
@@ -444,6 +455,7 @@ def initial_from_profile(profile: WitnessProfile) -> dict[str, Any]:
         "place": profile.place,
         "video_url": profile.video_url,
         "formats": list(profile.formats),
+        "content_language": profile.content_language,
         "career_path_steps": list(profile.career_path),
     }
     for row, step in enumerate(profile.career_path):

@@ -4,6 +4,7 @@ The tables keep their names from when these models lived in the `profiles` app (
 gallery 0001 moved them in the state only).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,9 @@ class WitnessProfile(models.Model):
     place = models.CharField(max_length=80, blank=True)
     video_url = models.URLField(max_length=300, blank=True)
     formats = models.JSONField(default=list, blank=True)  # MeetingFormat values
+    # The language the texts are written in (an interface language): pages mark texts in
+    # another language than the reader's, so screen readers pronounce them right.
+    content_language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -90,6 +94,18 @@ class WitnessProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_title} — {self.user.display_name}"
+
+
+class ProfilePhoto(models.Model):
+    """A person's photo: re-encoded files named after `key` (gallery.photos), a new random key
+    for each upload so the files can be cached forever."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile_photo")
+    key = models.CharField(max_length=40, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Photo of {self.user_id}"
 
 
 class ProfileSearchEntry(models.Model):

@@ -9,10 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext
 
 from gallery.data.taxonomy import SECTORS
 from gallery.models import MeetingFormat, TaxonomyTerm, WitnessProfile
+from gallery.photos import photo_url, profile_photo_key
 from gallery.serializers import ProfileCardSerializer
 from gallery.video import parse_video_url
 
@@ -71,6 +72,33 @@ def optional_url(name: str, *args: object) -> str | None:
         return None
 
 
+def initials_of(name: str) -> str:
+    """ "Ana Peeters" -> "AP": the default avatar when a person has no photo."""
+    words = name.split()
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+@dataclass(frozen=True)
+class TextLanguage:
+    """The language of a profile's texts when it is not the reader's: `lang` for the text
+    element (screen readers switch voice), a short visible marker and its spoken label."""
+
+    code: str
+    marker: str
+    label: str
+
+
+def text_language(code: str) -> TextLanguage | None:
+    """None when the texts are in the interface's language (or their language is unknown)."""
+    active = (get_language() or "fr")[:2]
+    if not code or code == active:
+        return None
+    labels = {"fr": gettext("in French"), "nl": gettext("in Dutch"), "en": gettext("in English")}
+    if code not in labels:
+        return None
+    return TextLanguage(code=code, marker=code.upper(), label=labels[code])
+
+
 @dataclass(frozen=True)
 class ProfileCard:
     """One card of the gallery, the saved list or "surprise me"."""
@@ -79,6 +107,9 @@ class ProfileCard:
     url: str
     initials: str
     colour: str
+    photo: str | None
+    photo_small: str | None
+    text_language: TextLanguage | None
     job_title: str
     name: str
     sector: str
@@ -89,11 +120,15 @@ class ProfileCard:
 
 
 def profile_card(profile: WitnessProfile, *, saved_ids: set[int]) -> ProfileCard:
+    key = profile_photo_key(profile)
     return ProfileCard(
         profile_id=profile.pk,
         url=reverse("gallery:profile", args=[profile.pk]),
         initials=_CARD_SERIALIZER.get_initials(profile),
         colour=sector_colour(profile.sector.slug),
+        photo=photo_url(key, "large") if key else None,
+        photo_small=photo_url(key, "small") if key else None,
+        text_language=text_language(profile.content_language),
         job_title=profile.job_title,
         name=profile.user.display_name,
         sector=profile.sector.label,

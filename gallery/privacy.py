@@ -11,6 +11,7 @@ from gallery.models import (
     StudentProfile,
     WitnessProfile,
 )
+from gallery.photos import photo_remove, photo_url_of
 
 
 def _witness(profile: WitnessProfile) -> dict[str, Any]:
@@ -28,13 +29,15 @@ def _witness(profile: WitnessProfile) -> dict[str, Any]:
         "place": profile.place,
         "video_url": profile.video_url,
         "formats": profile.formats,
+        "content_language": profile.content_language,
         "updated_at": profile.updated_at,
     }
 
 
 def profile_export(user: User) -> dict[str, Any]:
-    """`{"witness", "student", "saved_profiles"}`: a profile is null when the user has none;
-    saved profiles by id (another person's profile is theirs, not the user's)."""
+    """`{"witness", "student", "saved_profiles", "photo"}`: a profile or the photo is null when
+    the user has none; saved profiles by id (another person's profile is theirs, not the
+    user's); the photo by its URL (the stored picture itself, without metadata)."""
     witness = (
         WitnessProfile.objects.select_related("sector")
         .prefetch_related("skills", "interests")
@@ -55,12 +58,15 @@ def profile_export(user: User) -> dict[str, Any]:
         "saved_profiles": [
             {"profile": item.profile_id, "saved_at": item.created_at} for item in saved
         ],
+        "photo": photo_url_of(user),
     }
 
 
 def profile_erase(user: User) -> None:
     """The user's profiles (and with the witness profile its search entry: it leaves the
-    gallery), saved list, views and discovery history are deleted."""
+    gallery), photo (its files too, once the deletion is committed), saved list, views and
+    discovery history are deleted."""
+    photo_remove(user=user)
     WitnessProfile.objects.filter(user=user).delete()
     StudentProfile.objects.filter(user=user).delete()
     SavedProfile.objects.filter(student=user).delete()

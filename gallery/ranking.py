@@ -231,7 +231,9 @@ class ProfileSearchResults(Sequence[WitnessProfile]):
 
     def _load(self, start: int, stop: int | None) -> list[WitnessProfile]:
         ids = _page_ids(self._tiers, start, stop)
-        profiles = WitnessProfile.objects.filter(pk__in=ids).select_related("user", "sector")
+        profiles = WitnessProfile.objects.filter(pk__in=ids).select_related(
+            "user__profile_photo", "sector"
+        )
         found = {profile.pk: profile for profile in profiles.prefetch_related("interests")}
         # A profile deleted between the two reads is left out rather than failing the page.
         return [found[pk] for pk in ids if pk in found]

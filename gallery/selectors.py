@@ -39,7 +39,9 @@ def visible_profiles() -> QuerySet[WitnessProfile]:
 
 
 def _with_card_data(profiles: QuerySet[WitnessProfile]) -> QuerySet[WitnessProfile]:
-    return profiles.select_related("user", "sector").prefetch_related("interests", "skills")
+    return profiles.select_related("user__profile_photo", "sector").prefetch_related(
+        "interests", "skills"
+    )
 
 
 def student_interest_ids(*, user: User) -> list[int]:

@@ -4,8 +4,10 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import LANGUAGE_CODES
 from gallery.data.taxonomy import EMPLOYER_TYPES, PLACES, SPOKEN_LANGUAGES
 from gallery.models import (
     EmployerType,
@@ -17,6 +19,7 @@ from gallery.models import (
     TaxonomyTerm,
     WitnessProfile,
 )
+from gallery.photos import photo_url, profile_photo_key
 from gallery.video import parse_video_url
 
 MAX_TAGS = 12
@@ -62,6 +65,8 @@ class ProfileCardSerializer(serializers.ModelSerializer[WitnessProfile]):
     sector = TermSerializer(read_only=True)
     interests = TermSerializer(many=True, read_only=True)
     saved = serializers.SerializerMethodField()
+    photo = serializers.SerializerMethodField()
+    photo_small = serializers.SerializerMethodField()
 
     class Meta:
         model = WitnessProfile
@@ -70,6 +75,9 @@ class ProfileCardSerializer(serializers.ModelSerializer[WitnessProfile]):
             "professional",
             "display_name",
             "initials",
+            "photo",
+            "photo_small",
+            "content_language",
             "job_title",
             "hook",
             "sector",
@@ -84,6 +92,18 @@ class ProfileCardSerializer(serializers.ModelSerializer[WitnessProfile]):
     def get_initials(self, profile: WitnessProfile) -> str:
         words = profile.user.display_name.split()
         return "".join(word[0] for word in words[:2]).upper() or "?"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_photo(self, profile: WitnessProfile) -> str | None:
+        """The photo's URL (512 px square), or null: show the initials."""
+        key = profile_photo_key(profile)
+        return photo_url(key, "large") if key else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_photo_small(self, profile: WitnessProfile) -> str | None:
+        """The same photo in 96 px, for small avatars."""
+        key = profile_photo_key(profile)
+        return photo_url(key, "small") if key else None
 
     def get_saved(self, profile: WitnessProfile) -> bool:
         saved_ids: set[int] = self.context.get("saved_ids", set())
@@ -185,6 +205,10 @@ class WitnessProfileWriteSerializer(serializers.Serializer[WitnessProfile]):
         required=False,
         default=list,
     )
+    # Not given: the profile keeps its language (a new one takes the author's preferred one).
+    content_language = serializers.ChoiceField(
+        choices=LANGUAGE_CODES, required=False, allow_blank=True, default=""
+    )
 
     def validate_skills(self, value: list[Skill]) -> list[Skill]:
         if len(value) > MAX_TAGS:
@@ -240,6 +264,17 @@ class StudentProfileSerializer(serializers.ModelSerializer[StudentProfile]):
                 _("At most %(count)d interests.") % {"count": MAX_TAGS * 2}
             )
         return _unique(value, _("Each interest may be given once."))
+
+
+class PhotoUploadSerializer(serializers.Serializer[None]):
+    # A plain file: gallery.photos checks its content (DRF's ImageField would trust Pillow's
+    # defaults, and decode the whole picture once more).
+    photo = serializers.FileField(allow_empty_file=False)
+
+
+class PhotoSerializer(serializers.Serializer[dict[str, str]]):
+    photo = serializers.CharField(read_only=True, help_text="The photo, 512 px square (WebP).")
+    photo_small = serializers.CharField(read_only=True, help_text="The same, 96 px square.")
 
 
 class SuggestionSerializer(serializers.Serializer[Any]):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gallery import views
+from gallery import photo_views, views
 
 app_name = "gallery"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("me/interests/", views.interests, name="interests"),
     path("me/profile/", views.profile_edit, name="profile_edit"),
     path("me/profile/preview/", views.profile_preview, name="profile_preview"),
+    path("me/profile/photo/", photo_views.profile_photo, name="profile_photo"),
 ]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,14 @@ from gallery.forms import (
     search_request_parse,
 )
 from gallery.models import Interest, Sector, StudentProfile, WitnessProfile
-from gallery.presenters import ProfileCard, optional_url, profile_card, profile_page
+from gallery.photos import photo_url_of
+from gallery.presenters import (
+    ProfileCard,
+    initials_of,
+    optional_url,
+    profile_card,
+    profile_page,
+)
 
 PAGE_SIZE = 12
 
@@ -201,9 +209,9 @@ def profile_save(request: HttpRequest, profile_id: int) -> HttpResponse:
 # --- The professional's editor and preview --------------------------------------------------------
 
 
-def _own_profile(user: User) -> WitnessProfile | None:
+def own_profile(user: User) -> WitnessProfile | None:
     return (
-        WitnessProfile.objects.select_related("user", "sector")
+        WitnessProfile.objects.select_related("user__profile_photo", "sector")
         .prefetch_related("skills", "interests")
         .filter(user=user)
         .first()
@@ -215,7 +223,7 @@ def _own_profile(user: User) -> WitnessProfile | None:
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     _require_role(user, Role.PROFESSIONAL)
-    own = _own_profile(user)
+    own = own_profile(user)
     if request.method == "POST":
         form = WitnessProfileForm(request.POST, profile=own)
         if form.is_valid():
@@ -226,8 +234,30 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             return redirect("gallery:profile_preview")
     else:
         form = WitnessProfileForm(profile=own)
-    context = {"form": form, "has_profile": own is not None}
-    return render(request, "gallery/editor.html", context)
+    return editor_render(request, form=form, has_profile=own is not None)
+
+
+def editor_render(
+    request: HttpRequest,
+    *,
+    form: WitnessProfileForm,
+    has_profile: bool,
+    photo_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The editor page (also shown again by gallery.photo_views with a refused photo)."""
+    user = request_user(request)
+    # A new profile is most likely written in the author's own language.
+    form.initial.setdefault("content_language", user.preferred_language)
+    context = {
+        "form": form,
+        "has_profile": has_profile,
+        "photo": photo_url_of(user),
+        "photo_initials": initials_of(user.display_name or user.username),
+        "photo_max_mb": settings.PROFILE_PHOTO_MAX_BYTES // (1024 * 1024),
+        "photo_error": photo_error,
+    }
+    return render(request, "gallery/editor.html", context, status=status)
 
 
 @login_required
@@ -235,7 +265,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def profile_preview(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     _require_role(user, Role.PROFESSIONAL)
-    own = _own_profile(user)
+    own = own_profile(user)
     if own is None:
         messages.info(request, _("Fill in your profile first: the preview shows it."))
         return redirect("gallery:profile_edit")
@@ -310,7 +340,7 @@ def _remembered(request: HttpRequest) -> list[Suggestion] | None:
         return None
     if timezone.now().timestamp() - at > SURPRISE_KEPT_FOR.total_seconds():
         return None
-    profiles = selectors.visible_profiles().select_related("user", "sector")
+    profiles = selectors.visible_profiles().select_related("user__profile_photo", "sector")
     by_id = {p.pk: p for p in profiles.filter(pk__in=[pick[0] for pick in picks])}
     interests = Interest.objects.in_bulk([t for _p, _r, kind, t in picks if kind == "interest"])
     sectors = Sector.objects.in_bulk([t for _p, _r, kind, t in picks if kind == "sector"])

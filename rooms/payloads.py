@@ -33,12 +33,17 @@ def room_payload(room: Room) -> dict[str, Any]:
     }
 
 
-def peer_payload(peer: RoomPeer, *, role: str, media_mode: str) -> dict[str, Any]:
+def peer_payload(
+    peer: RoomPeer, *, role: str, media_mode: str, photo: str | None = None
+) -> dict[str, Any]:
+    """`photo`: the user's small profile photo (gallery.photos.photo_urls), shown on their tile
+    while their camera is off; null: their initials."""
     return {
         "peer_id": peer.peer_id,
         "user": author_payload(peer.user),
         "role": role,
         "publish": media_policy(media_mode).may_publish(role),
+        "photo": photo,
     }
 
 

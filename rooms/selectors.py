@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from chat.payloads import author_payload
 from chat.selectors import contact_list
+from gallery.photos import photo_urls
 from rooms.access import rooms_visible_to
 from rooms.models import (
     ParticipantRole,
@@ -62,10 +63,13 @@ def room_peers(*, room: Room, exclude_peer: str | None = None) -> list[dict[str,
     if exclude_peer is not None:
         peers = [peer for peer in peers if peer.peer_id != exclude_peer]
     cached = peer_cache_get_many(room_id=room.pk, peer_ids=[peer.peer_id for peer in peers])
+    photos = photo_urls((peer.user_id for peer in peers), "small")
     found = []
     for peer in peers:
         role = roles.get(peer.user_id, ParticipantRole.AUDIENCE)
-        payload = peer_payload(peer, role=role, media_mode=room.media_mode)
+        payload = peer_payload(
+            peer, role=role, media_mode=room.media_mode, photo=photos.get(peer.user_id)
+        )
         entry = cached.get(peer.peer_id)
         payload["camera"] = entry.camera if entry is not None else payload["publish"]
         payload["microphone"] = entry.microphone if entry is not None else payload["publish"]

@@ -38,6 +38,7 @@ class WitnessProfileData:
     place: str = ""
     video_url: str = ""
     formats: list[str] = field(default_factory=list)
+    content_language: str = ""  # "": keep the profile's, or the author's preferred language
 
 
 @transaction.atomic
@@ -48,6 +49,10 @@ def witness_profile_save(*, user: User, data: WitnessProfileData) -> WitnessProf
     """
     if user.role != Role.PROFESSIONAL:
         raise PermissionDenied("Only professionals have a witness profile.")
+    content_language = data.content_language or (
+        WitnessProfile.objects.filter(user=user).values_list("content_language", flat=True).first()
+        or user.preferred_language
+    )
     profile, _created = WitnessProfile.objects.update_or_create(
         user=user,
         defaults={
@@ -62,6 +67,7 @@ def witness_profile_save(*, user: User, data: WitnessProfileData) -> WitnessProf
             "place": data.place,
             "video_url": data.video_url,
             "formats": data.formats,
+            "content_language": content_language,
         },
     )
     profile.skills.set(data.skills)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from chat.payloads import author_payload
 from chat.services import conversation_member_add
+from gallery.photos import photo_urls
 from realtime.broadcast import push_on_commit
 from rooms.access import access_room, room_check_entry, room_host_only
 from rooms.errors import RoomError
@@ -55,9 +56,13 @@ def _push_presence(room: Room, *, joins: list[RoomPeer], leaves: list[RoomPeer])
         ).values_list("user_id", "role")
     )
 
+    photos = photo_urls((peer.user_id for peer in joins), "small")
+
     def shape(peer: RoomPeer) -> dict[str, object]:
         role = roles.get(peer.user_id, ParticipantRole.AUDIENCE)
-        return peer_payload(peer, role=role, media_mode=room.media_mode)
+        return peer_payload(
+            peer, role=role, media_mode=room.media_mode, photo=photos.get(peer.user_id)
+        )
 
     push_on_commit(
         room.topic,

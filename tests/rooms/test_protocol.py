@@ -2,11 +2,14 @@
 of docs/rooms.md and every error, with the other participants undisturbed."""
 
 import asyncio
+import io
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from PIL import Image
 
+from gallery.photos import photo_set
 from rooms import services
 from rooms.models import Question, QuestionVote, Room, RoomParticipant, RoomPeer
 from tests.realtime.conftest import OpenWs, error_code, joined_user
@@ -23,7 +26,7 @@ from tests.rooms.conftest import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PEER_KEYS = {"peer_id", "user", "role", "publish"}
+PEER_KEYS = {"peer_id", "user", "role", "publish", "photo"}
 
 
 async def test_join_reply_and_presence(
@@ -51,6 +54,7 @@ async def test_join_reply_and_presence(
             },
             "role": "host",
             "publish": True,
+            "photo": None,  # no profile photo: the tile shows initials
             # What the host sends: its right to publish, until it says otherwise.
             "camera": True,
             "microphone": True,
@@ -459,3 +463,21 @@ async def test_live_peers_renew_their_cache_entry(
     assert (await guest.request("signal", room.topic, bye))["ok"]
     await host.request("leave", room.topic)
     assert error_code(await guest.request("signal", room.topic, bye)) == "not_found"
+
+
+async def test_a_peer_with_a_profile_photo_carries_it(
+    open_ws: OpenWs, professional: Any, student: Any, room: Any
+) -> None:
+    """The host's tile shows their photo while the camera is off; the student, who has none,
+    has initials (null): both in the join reply and in the presence push."""
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 300), "purple").save(picture, "PNG")
+    await sync_to_async(photo_set)(
+        user=professional, upload=io.BytesIO(picture.getvalue()), size=len(picture.getvalue())
+    )
+    host, _hosted = await in_room(open_ws, professional, room)
+    await next_of(host, "presence")
+    _guest, joined = await in_room(open_ws, student, room)
+    assert joined["peers"][0]["photo"].endswith("-96.webp")
+    arrived = (await next_of(host, "presence"))["data"]["joins"][0]
+    assert arrived["peer_id"] == joined["peer_id"] and arrived["photo"] is None
