@@ -154,12 +154,17 @@ class BookingListView(APIView):
         responses={201: BookingSerializer},
     )
     def post(self, request: Request) -> Response:
-        """A student books a place in a slot. 409 `conflict` when the slot is full or
-        overlaps another of the student's bookings."""
+        """A student books a place in a slot, with an optional `note` to the professional
+        (at most 500 characters). 409 `conflict` when the slot is full or overlaps another of
+        the student's bookings."""
         user = request_user(request)
         serializer = BookingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        booking = services.booking_create(student=user, slot_id=serializer.validated_data["slot"])
+        booking = services.booking_create(
+            student=user,
+            slot_id=serializer.validated_data["slot"],
+            note=serializer.validated_data["note"],
+        )
         return Response(_booking_data(booking, user), status=status.HTTP_201_CREATED)
 
 

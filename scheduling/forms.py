@@ -9,6 +9,7 @@ from scheduling.errors import SchedulingError
 from scheduling.models import (
     MAX_CAPACITY,
     MAX_HORIZON_DAYS,
+    MAX_NOTE_LENGTH,
     MAX_NOTICE_MINUTES,
     Mode,
     Weekday,
@@ -133,3 +134,32 @@ class CancelForm(ServiceErrorsMixin, forms.Form):
         help_text=_("The other person reads it. Be kind and short."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class BookingNoteForm(ServiceErrorsMixin, forms.Form):
+    """The student's note at booking. Optional, except before a first in-person one-to-one
+    meeting (`introduce`): then the student must say who they are and what they would like."""
+
+    note = forms.CharField(
+        label=_("What would you like to ask or see?"),
+        max_length=MAX_NOTE_LENGTH,
+        required=False,
+        help_text=_(
+            "A question, a task you would like to watch, what makes you curious: it helps the "
+            "professional prepare. Only they read it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, introduce: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if introduce:
+            field = self.fields["note"]
+            field.required = True
+            field.help_text = _(
+                "Your first name, your school year, and what you would like to ask or see. "
+                "Only the professional reads it."
+            )
+            field.error_messages["required"] = _(
+                "Introduce yourself before a first meeting in person."
+            )

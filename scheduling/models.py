@@ -17,6 +17,8 @@ MAX_SLOT_MINUTES = 60
 MAX_CAPACITY = 30
 MAX_NOTICE_MINUTES = 14 * 24 * 60
 MAX_HORIZON_DAYS = 180
+# A student's note to the professional at booking: a question or two, not a letter.
+MAX_NOTE_LENGTH = 500
 DEFAULT_NOTICE_MINUTES = 12 * 60
 DEFAULT_HORIZON_DAYS = 60
 
@@ -253,6 +255,8 @@ class Booking(models.Model):
         related_name="+",
     )
     cancel_reason = models.TextField(max_length=500, blank=True)
+    # What the student would like to ask or see: only the two sides of the booking read it.
+    note = models.TextField(max_length=MAX_NOTE_LENGTH, blank=True, default="")
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -46,6 +46,7 @@ def bookings_export(user: User) -> list[dict[str, Any]]:
             "created_at": booking.created_at,
             "cancelled_at": booking.cancelled_at,
             "cancel_reason": booking.cancel_reason,
+            "note": booking.note,
         }
         for booking in rows
     ]

@@ -10,6 +10,7 @@ from scheduling.meeting_rooms import meeting_room_url
 from scheduling.models import (
     MAX_CAPACITY,
     MAX_HORIZON_DAYS,
+    MAX_NOTE_LENGTH,
     MAX_NOTICE_MINUTES,
     MAX_SLOT_MINUTES,
     MIN_SLOT_MINUTES,
@@ -68,6 +69,13 @@ class BookingListQuerySerializer(ClosedSerializer):
 
 class BookingCreateSerializer(ClosedSerializer):
     slot = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(
+        max_length=MAX_NOTE_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional: what the student would like to ask or see. Trimmed.",
+    )
 
 
 class BookingCancelSerializer(ClosedSerializer):
@@ -156,7 +164,7 @@ class CalendarBookingSerializer(serializers.ModelSerializer[Booking]):
 
     class Meta:
         model = Booking
-        fields = ["id", "student"]
+        fields = ["id", "student", "note"]
         read_only_fields = fields
 
 
@@ -197,6 +205,7 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
             "cancelled_at",
             "cancelled_by",
             "cancel_reason",
+            "note",
             "ics_url",
         ]
         read_only_fields = fields

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from scheduling import api, views
+from scheduling import api
+from scheduling.views import meetings, professional, student
 
 app_name = "scheduling"
 
@@ -43,42 +44,44 @@ urlpatterns = [
     path("api/availability/calendar/", api.CalendarView.as_view(), name="api-calendar"),
     path("api/calendar-feed/", api.CalendarFeedView.as_view(), name="api-calendar-feed"),
     # Pages.
-    path("meetings/", views.my_meetings, name="my_meetings"),
-    path("meetings/availability/", views.availability, name="availability"),
-    path("meetings/availability/rules/", views.availability_rules, name="availability_rules"),
+    path("meetings/", meetings.my_meetings, name="my_meetings"),
+    path("meetings/availability/", professional.availability, name="availability"),
+    path(
+        "meetings/availability/rules/", professional.availability_rules, name="availability_rules"
+    ),
     path(
         "meetings/availability/windows/<str:kind>/add/",
-        views.window_add,
+        professional.window_add,
         name="window_add",
     ),
     path(
         "meetings/availability/windows/<int:window_id>/remove/",
-        views.window_remove,
+        professional.window_remove,
         name="window_remove",
     ),
-    path("meetings/availability/days-off/", views.blocked_add, name="blocked_add"),
+    path("meetings/availability/days-off/", professional.blocked_add, name="blocked_add"),
     path(
         "meetings/availability/days-off/<int:blocked_id>/remove/",
-        views.blocked_remove,
+        professional.blocked_remove,
         name="blocked_remove",
     ),
     path(
-        "meetings/pro/<int:professional_id>/", views.professional_slots, name="professional_slots"
+        "meetings/pro/<int:professional_id>/", student.professional_slots, name="professional_slots"
     ),
-    path("meetings/slots/<int:slot_id>/book/", views.book, name="book"),
-    path("meetings/<int:booking_id>/", views.booking_detail, name="booking_detail"),
-    path("meetings/<int:booking_id>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("meetings/slots/<int:slot_id>/book/", student.book, name="book"),
+    path("meetings/<int:booking_id>/", meetings.booking_detail, name="booking_detail"),
+    path("meetings/<int:booking_id>/cancel/", meetings.booking_cancel, name="booking_cancel"),
     path(
         "meetings/<int:booking_id>/reschedule/",
-        views.booking_reschedule,
+        meetings.booking_reschedule,
         name="booking_reschedule",
     ),
     path(
         "meetings/<int:booking_id>/reschedule/<int:slot_id>/",
-        views.booking_reschedule_confirm,
+        meetings.booking_reschedule_confirm,
         name="booking_reschedule_confirm",
     ),
-    path("meetings/calendar-link/", views.feed_rotate, name="feed_rotate"),
-    path("meetings/calendar-link/revoke/", views.feed_revoke, name="feed_revoke"),
-    path("meetings/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("meetings/calendar-link/", meetings.feed_rotate, name="feed_rotate"),
+    path("meetings/calendar-link/revoke/", meetings.feed_revoke, name="feed_revoke"),
+    path("meetings/feed/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
 ]

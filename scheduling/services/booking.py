@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
+from core.parsers import bad_text_message, text_is_clean
 from scheduling.errors import InvalidRequest, NotFound, NotPermitted, SchedulingConflict
 from scheduling.meeting_rooms import meeting_room_ensure
-from scheduling.models import Booking, BookingStatus, Mode, Slot, SlotStatus
+from scheduling.models import MAX_NOTE_LENGTH, Booking, BookingStatus, Mode, Slot, SlotStatus
 from scheduling.selectors import booking_rules_of
 from scheduling.services.availability import lock_user
 from scheduling.services.notify import booking_announce
@@ -118,6 +119,20 @@ def _ensure_room(slot: Slot) -> None:
         meeting_room_ensure(slot=slot)
 
 
+def clean_note(note: str) -> str:
+    """The student's note, trimmed; InvalidRequest (field `note`) when too long or when it
+    holds a NUL or an unpaired surrogate (PostgreSQL cannot store a NUL)."""
+    note = note.strip()
+    if not text_is_clean(note):
+        raise InvalidRequest(bad_text_message(), field="note")
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InvalidRequest(
+            _("The note may be at most %(max)d characters long.") % {"max": MAX_NOTE_LENGTH},
+            field="note",
+        )
+    return note
+
+
 def _bookable_slot(slot_id: int) -> Slot:
     slot = (
         Slot.objects.select_related("professional__booking_rules")
@@ -131,16 +146,22 @@ def _bookable_slot(slot_id: int) -> Slot:
 
 
 @transaction.atomic
-def booking_create(*, student: User, slot_id: int, now: dt.datetime | None = None) -> Booking:
-    """Book a place in a slot for a student.
+def booking_create(
+    *, student: User, slot_id: int, note: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """Book a place in a slot for a student, with an optional note to the professional (what
+    the student would like to ask or see). The note is never required here: the booking page
+    asks for it before a first in-person one-to-one meeting (scheduling.views.student).
 
     Raises NotPermitted (not a student, or the professional is not verified), NotFound (no such
     slot), InvalidRequest (the slot is in the past, inside the minimum notice or beyond the
     horizon) or SchedulingConflict (full, no longer offered, overlapping another booking of the
-    student, or too many upcoming meetings with this professional). Nothing is written then.
+    student, or too many upcoming meetings with this professional); InvalidRequest (field
+    `note`) for a note over MAX_NOTE_LENGTH characters or with a NUL. Nothing is written then.
     After commit: pushes on both users' topics, e-mails with the .ics, reminders.
     """
     _require_student(student)
+    note = clean_note(note)
     now = now or timezone.now()
     lock_user(student)
     slot = _bookable_slot(slot_id)
@@ -164,6 +185,7 @@ def booking_create(*, student: User, slot_id: int, now: dt.datetime | None = Non
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
             scheduled_at=now,
+            note=note,
         )
     except IntegrityError as exc:  # the exclusion constraint: the same race, lost later
         raise SchedulingConflict(_("This slot overlaps another of your meetings.")) from exc

@@ -294,7 +294,7 @@ def test_staff_accounts_cannot_book(open_window: Window) -> None:
         ({"slot": "first"}, "slot"),
         ({"slot": 0}, "slot"),
         ({"slot": None}, "slot"),
-        ({"slot": "SLOT", "note": "hi"}, "note"),
+        ({"slot": "SLOT", "colour": "red"}, "colour"),
     ],
 )
 def test_malformed_bookings_are_refused(

@@ -66,7 +66,7 @@ def test_a_professional_opens_a_window_and_a_student_books_it(
     form.get_by_label("Address").fill("Rue Haute 1, 1000 Bruxelles")
     form.get_by_role("button", name="Add this window").click()
     page.wait_for_url("**/meetings/availability/")
-    assert "Your window is open" in page.get_by_role("status").first.inner_text()
+    assert "Your window is open" in page.locator("main").get_by_role("status").first.inner_text()
     calendar = page.locator("section[aria-labelledby=calendar-title]")
     assert calendar.get_by_text(f"18:00{DASH}18:30").is_visible()
     assert calendar.get_by_text("Free").count() == 2
@@ -89,6 +89,8 @@ def test_a_professional_opens_a_window_and_a_student_books_it(
     student.wait_for_url("**/book/")
     assert student.get_by_role("heading", level=1).inner_text() == "Confirm your booking"
     assert_accessible(student)
+    # A first meeting in person, one to one: the page asks the student to introduce themselves.
+    student.get_by_label("What would you like to ask or see?").fill("Hello, I am Léa.")
     student.get_by_role("button", name="Confirm the booking").focus()
     student.keyboard.press("Enter")
     student.wait_for_url(re.compile(r"/meetings/\d+/$"))

@@ -15,6 +15,9 @@ from tests.scheduling.conftest import DASH, local_day, new_user, slots_of
 
 pytestmark = pytest.mark.django_db
 
+# A first in-person one-to-one meeting needs the student's note (scheduling/views/student.py).
+INTRO = {"note": "Hello, I am in my fourth year and curious about your job."}
+
 Window = Callable[..., AvailabilityWindow]
 
 
@@ -45,7 +48,7 @@ def test_the_availability_page_lists_windows_days_off_and_the_calendar(
     open_window: Window, pro: User, pupil: User
 ) -> None:
     booked, _free = slots_of(open_window(days_ahead=2))
-    signed_in(pupil).post(f"/meetings/slots/{booked.pk}/book/")
+    signed_in(pupil).post(f"/meetings/slots/{booked.pk}/book/", INTRO)
     page = signed_in(pro).get("/meetings/availability/")
     assert page.status_code == 200
     body = text(page)
@@ -153,7 +156,7 @@ def test_a_student_sees_free_slots_by_day_and_books_in_two_clicks(
     confirm = client.get(f"/meetings/slots/{first.pk}/book/")
     assert "Confirm the booking" in text(confirm)
     assert not Booking.objects.exists()
-    done = client.post(f"/meetings/slots/{first.pk}/book/")
+    done = client.post(f"/meetings/slots/{first.pk}/book/", INTRO)
     booking = Booking.objects.get()
     assert done["Location"] == f"/meetings/{booking.pk}/"
     detail = text(client.get(done["Location"]))
@@ -180,15 +183,17 @@ def test_a_failed_booking_goes_back_with_a_message(
     open_window: Window, pupil: User, make_student: Callable[..., User]
 ) -> None:
     slot = slots_of(open_window())[0]
-    assert signed_in(make_student()).post(f"/meetings/slots/{slot.pk}/book/").status_code == 302
-    response = signed_in(pupil).post(f"/meetings/slots/{slot.pk}/book/", follow=True)
+    assert (
+        signed_in(make_student()).post(f"/meetings/slots/{slot.pk}/book/", INTRO).status_code == 302
+    )
+    response = signed_in(pupil).post(f"/meetings/slots/{slot.pk}/book/", INTRO, follow=True)
     assert "This slot is full." in text(response)
     assert Booking.objects.count() == 1
 
 
 def test_a_virtual_meeting_links_its_room(open_window: Window, pupil: User) -> None:
     slot = slots_of(open_window(mode="virtual"))[0]
-    signed_in(pupil).post(f"/meetings/slots/{slot.pk}/book/")
+    signed_in(pupil).post(f"/meetings/slots/{slot.pk}/book/", INTRO)
     slot.refresh_from_db()
     page = signed_in(pupil).get("/meetings/").content.decode()
     assert slot.room_id is not None
@@ -199,7 +204,7 @@ def test_a_virtual_meeting_links_its_room(open_window: Window, pupil: User) -> N
 def test_cancel_with_a_reason_through_the_page(open_window: Window, pupil: User, pro: User) -> None:
     slot = slots_of(open_window())[0]
     client = signed_in(pupil)
-    client.post(f"/meetings/slots/{slot.pk}/book/")
+    client.post(f"/meetings/slots/{slot.pk}/book/", INTRO)
     booking = Booking.objects.get()
     empty = client.post(f"/meetings/{booking.pk}/cancel/", {"reason": ""})
     assert empty.status_code == 400
@@ -215,7 +220,7 @@ def test_cancel_with_a_reason_through_the_page(open_window: Window, pupil: User,
 def test_reschedule_through_the_pages(open_window: Window, pupil: User) -> None:
     first, second = slots_of(open_window())
     client = signed_in(pupil)
-    client.post(f"/meetings/slots/{first.pk}/book/")
+    client.post(f"/meetings/slots/{first.pk}/book/", INTRO)
     booking = Booking.objects.get()
     choices = text(client.get(f"/meetings/{booking.pk}/reschedule/"))
     assert f"/meetings/{booking.pk}/reschedule/{second.pk}/" in choices
@@ -230,7 +235,7 @@ def test_strangers_see_404_on_someone_elses_meeting(
     open_window: Window, pupil: User, make_student: Callable[..., User]
 ) -> None:
     slot = slots_of(open_window())[0]
-    signed_in(pupil).post(f"/meetings/slots/{slot.pk}/book/")
+    signed_in(pupil).post(f"/meetings/slots/{slot.pk}/book/", INTRO)
     booking = Booking.objects.get()
     stranger = signed_in(make_student())
     for path in ("", "cancel/", "reschedule/"):
