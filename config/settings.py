@@ -6,6 +6,7 @@ on by variables (DEBUG=false, SECRET_KEY, DATABASE_URL, REDIS_URL, ...), never b
 """
 
 import os
+import secrets
 import tempfile
 import warnings
 from datetime import timedelta
@@ -18,6 +19,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts.notifications.celery_schedule import NOTIFICATION_BEAT_SCHEDULE
 from chat.celery_schedule import CHAT_BEAT_SCHEDULE
 from core import redis_retry
 from scheduling.celery_schedule import SCHEDULING_BEAT_SCHEDULE
@@ -32,21 +34,47 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG: bool = env.bool("DEBUG", default=True)
+# The embedded local run (`make run` exports BACKSTAGE_LOCAL=1): plain HTTP on the loopback
+# address even with DEBUG off. Production never sets it, and stays strict.
+LOCAL_RUN: bool = env.bool("BACKSTAGE_LOCAL", default=False)
+# Served over plain HTTP on this machine: no HTTPS redirect, no secure-only cookies, no HSTS.
+_LOCAL_HTTP = DEBUG or LOCAL_RUN
+PORT: int = env.int("PORT", default=8000)
+
+
+def _local_secret_key(path: Path) -> str:
+    """The local run's key: made on the first run, then kept (mode 0600, ignored by git), so
+    sessions survive a restart without a published key."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
+
 
 _DEV_SECRET_KEY = "django-insecure-embedded-mode-only-never-in-production"  # noqa: S105
-SECRET_KEY: str = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+SECRET_KEY: str = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = _DEV_SECRET_KEY
+elif not SECRET_KEY and LOCAL_RUN:
+    SECRET_KEY = _local_secret_key(
+        Path(env.str("BACKSTAGE_SECRET_KEY_FILE", default=str(BASE_DIR / ".secret_key")))
+    )
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
 
 ALLOWED_HOSTS: list[str] = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if _LOCAL_HTTP else []
 )
 if "*" in ALLOWED_HOSTS and not DEBUG:
     # The WebSocket Origin check trusts ALLOWED_HOSTS: a wildcard would let any site in.
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Where the site lives, for links in e-mails and calendar files (no request to build them from).
-SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+# Locally it follows PORT, as `make run` serves there.
+SITE_URL: str = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}" if _LOCAL_HTTP else "")
 
 INSTALLED_APPS = [
     "daphne",
@@ -60,6 +88,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from here: no CDN (CSP)
     "channels",
     "axes",
     "accounts",
@@ -101,7 +130,7 @@ WSGI_APPLICATION = None
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],  # the 404 and 500 pages, the API docs' pages
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -205,7 +234,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Europe/Brussels"
 # Periodic jobs (celery beat in production; `make run` runs the reminder loop itself).
-CELERY_BEAT_SCHEDULE = {**SCHEDULING_BEAT_SCHEDULE, **CHAT_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {
+    **SCHEDULING_BEAT_SCHEDULE,
+    **CHAT_BEAT_SCHEDULE,
+    **NOTIFICATION_BEAT_SCHEDULE,
+}
+
+# --- Notifications (docs/operations.md) -----------------------------------------------------
+# At most one away e-mail per user per interval; a notification read within it is not sent.
+NOTIFICATION_EMAIL_INTERVAL_SECONDS: int = env.int("NOTIFICATION_EMAIL_INTERVAL_SECONDS", 300)
+# Kinds not e-mailed until the user switches them on (a room starting in minutes is stale
+# by the time a batch arrives).
+NOTIFICATION_EMAIL_DEFAULT_OFF: list[str] = ["room_starting_soon"]
+# Web Push is off unless both keys are set (`vapid --gen`, then `vapid --applicationServerKey`).
+WEBPUSH_VAPID_PUBLIC_KEY: str = env.str("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_PRIVATE_KEY: str = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_SUBJECT: str = env.str("WEBPUSH_VAPID_SUBJECT", default="mailto:admin@localhost")
+# How long before a room's start its host and invitees are told it starts soon.
+ROOM_STARTING_SOON_MINUTES: int = env.int("ROOM_STARTING_SOON_MINUTES", 10)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
@@ -260,23 +306,34 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves the collected, hashed files; a local run (DEBUG or not) serves the apps'
+# static folders through WhiteNoise directly, with no collectstatic to forget.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if _LOCAL_HTTP
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
-if DEBUG:
-    # In DEBUG, files come from the apps' static folders; STATIC_ROOT exists only after
+WHITENOISE_USE_FINDERS = _LOCAL_HTTP
+
+# --- Uploaded files (profile photos) ------------------------------------------------------------
+# Served by gallery.photo_views (DEBUG on or off): names change with each upload, so they are
+# cached for a year.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+PROFILE_PHOTO_MAX_BYTES: int = env.int("PROFILE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+if _LOCAL_HTTP:
+    # Locally, files come from the apps' static folders; STATIC_ROOT exists only after
     # collectstatic, and whitenoise's warning about it is noise.
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Backstage <noreply@localhost>")
+# How long a password reset link works (seconds): a day, for mailboxes read once a day.
+PASSWORD_RESET_TIMEOUT: int = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -299,6 +356,8 @@ REST_FRAMEWORK = {
         # attempts are also limited per username and address (login protection, above).
         "login": env.str("LOGIN_THROTTLE_RATE", default="60/min"),
         "register": env.str("REGISTER_THROTTLE_RATE", default="20/hour"),
+        # Per address too: each request can send e-mails to strangers' mailboxes.
+        "password_reset": env.str("PASSWORD_RESET_THROTTLE_RATE", default="10/hour"),
         "ws_ticket": env.str("WS_TICKET_THROTTLE_RATE", default="60/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -310,10 +369,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API of Backstage. The WebSocket protocol is in docs/protocol.md.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
+        "LanguageEnum": "accounts.models.LANGUAGE_CODES",
+        "LanguageNameEnum": "accounts.models.LANGUAGE_CHOICES",
         "SelfServiceRoleEnum": "accounts.models.SELF_SERVICE_ROLE_CHOICES",
+        "NotificationKindEnum": "accounts.notifications.models.NotificationKind",
+        "WindowKindEnum": "scheduling.models.WindowKind",
     },
 }
 
@@ -353,11 +419,13 @@ WS_MAX_TOPICS: int = env.int("WS_MAX_TOPICS", default=100)
 WS_SESSION_RECHECK_SECONDS: float = env.float("WS_SESSION_RECHECK_SECONDS", default=60.0)
 
 # --- Security (production values come from the environment) --------------------------------
-SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE: bool = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE: bool = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not _LOCAL_HTTP)
+SESSION_COOKIE_SECURE: bool = env.bool("SESSION_COOKIE_SECURE", default=not _LOCAL_HTTP)
+CSRF_COOKIE_SECURE: bool = env.bool("CSRF_COOKIE_SECURE", default=not _LOCAL_HTTP)
+SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=0 if _LOCAL_HTTP else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not _LOCAL_HTTP
+)
 # Off by default, so `check --deploy` reports security.W021: joining the browsers' preload
 # list binds the domain and every subdomain to HTTPS for months and is slow to undo, a choice
 # for whoever owns the domain, not a default.
@@ -377,7 +445,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 def _websocket_sources(hosts: list[str]) -> list[str]:
     """The gateway's ws(s) origins: 'self' covers them in CSP Level 3 browsers only."""
-    scheme, port = ("ws", ":*") if DEBUG else ("wss", "")
+    scheme, port = ("ws", ":*") if _LOCAL_HTTP else ("wss", "")
     sources = []
     for host in hosts:
         if host.startswith("["):
@@ -394,6 +462,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],  # the favicon and a CSS arrow are data: URLs
         "connect-src": [SELF, *_websocket_sources(ALLOWED_HOSTS)],
+        "worker-src": [SELF],  # the Web Push service worker, /sw.js
         # The players of gallery/video.py's embed URLs (tests/browser/test_csp.py checks).
         "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": [NONE],

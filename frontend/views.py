@@ -21,10 +21,13 @@ from accounts.login_protection import lockout_message, lockout_seconds, login_lo
 from accounts.models import Role, User
 from accounts.services import user_register, user_set_preferences
 from accounts.services.deletion import AccountDeletionError, account_delete
+from accounts.services.links import site_base
 from frontend.forms import ROLE_CHOICES, RegisterForm
 from frontend.navigation import links_for_role
+from frontend.notification_views import professional_agenda
 from gallery.models import WitnessProfile
 from gallery.selectors import student_interest_ids
+from safeguarding.verification import verification_standing
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -56,6 +59,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 display_name=data["display_name"],
                 birth_year=data["birth_year"],
                 preferred_language=get_language(),
+                email=data["email"],
+                site=site_base(request),
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -114,6 +119,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["has_interests"] = bool(student_interest_ids(user=user))
     elif user.role == Role.PROFESSIONAL:
         context["has_profile"] = WitnessProfile.objects.filter(user=user).exists()
+        context["verification"] = verification_standing(professional=user)
+        context.update(professional_agenda(user=user))
     return render(request, template, context)
 
 

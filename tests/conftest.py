@@ -18,6 +18,8 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+# Seconds a live server may take to listen (a loaded machine is slow to import the apps).
+SERVER_START_TIMEOUT = 120
 
 
 def _reachable(url_env: str, default_port: int) -> tuple[bool, str]:
@@ -58,6 +60,12 @@ def _isolated_cache(settings: Any) -> None:
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _media_outside_the_checkout(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Photos stored by a test (uploads, seed_demo's pictures) go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
 @pytest.fixture
@@ -153,6 +161,7 @@ def start_daphne(
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CHANNEL_LAYER_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
         "PYTHONUNBUFFERED": "1",
+        "MEDIA_ROOT": str(tmp_dir / "media"),  # uploaded photos stay out of the checkout
         **(extra_env or {}),
     }
     with log.open("wb") as out:
@@ -164,7 +173,8 @@ def start_daphne(
             stderr=subprocess.STDOUT,
         )
     live = LiveDaphne(port, process, log)
-    deadline = time.monotonic() + 30
+    # Generous: a loaded CI machine can take tens of seconds to import Django and the apps.
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{server} exited early:\n{live.output()}")
@@ -174,7 +184,7 @@ def start_daphne(
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"{server} did not listen within 30 s:\n{live.output()}")
+    raise RuntimeError(f"{server} did not listen within {SERVER_START_TIMEOUT} s:\n{live.output()}")
 
 
 def stop_daphne(live: LiveDaphne) -> None:

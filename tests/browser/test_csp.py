@@ -151,6 +151,9 @@ def build_site() -> Site:
                 Visit("/register/"),
                 Visit("/login/"),
                 Visit("/login/", act=_bad_login),
+                Visit("/password/forgot/"),
+                Visit("/password/forgot/sent/"),
+                Visit("/no-such-page/", status=404),  # templates/404.html
                 Visit("/admin/login/", shell=False),
             ],
             "demo-student": [
@@ -175,6 +178,9 @@ def build_site() -> Site:
                 Visit(f"/rooms/{room.pk}/", ready=ROOM_READY),
                 Visit("/rooms/new/", status=403),  # frontend/403.html
                 Visit("/settings/privacy/"),
+                Visit("/settings/account/"),
+                Visit("/settings/notifications/"),
+                Visit("/notifications/"),
             ],
             "demo-pro": [
                 Visit("/home/"),
@@ -183,6 +189,9 @@ def build_site() -> Site:
                 Visit("/me/profile/"),
                 Visit("/me/profile/preview/"),
                 Visit("/settings/privacy/"),
+                Visit("/settings/account/"),
+                Visit("/settings/notifications/"),
+                Visit("/notifications/"),
                 Visit("/chats/"),
                 Visit(f"/chats/{conversation.pk}/", ready=CHAT_READY),
                 Visit("/meetings/"),
@@ -194,6 +203,8 @@ def build_site() -> Site:
             ],
             "demo-organiser": [
                 Visit("/home/"),
+                Visit("/verification/"),
+                Visit("/settings/account/"),
                 Visit("/explore/"),
                 Visit(f"/explore/{youtube.pk}/", ready=EMBED),
                 Visit("/rooms/"),
@@ -209,6 +220,8 @@ def build_site() -> Site:
                 Visit("/home/"),
                 Visit("/moderation/reports/"),
                 Visit(f"/moderation/reports/{report.pk}/"),
+                Visit("/verification/"),
+                Visit("/notifications/"),
                 Visit("/admin/", shell=False),
             ],
         }

@@ -7,8 +7,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from gallery.demo import DEMO_PASSWORD, demo_accounts_seed, demo_profiles_seed
+from gallery.demo_photos import demo_photos_seed
 from rooms.demo import demo_room_seed
+from safeguarding.verification_demo import demo_verification_seed
 from scheduling.demo import demo_slots_seed
+
+
+def _demo_professionals() -> list[str]:
+    from gallery.data.demo_profiles import DEMO_PROFILES
+
+    return ["demo-pro", *(profile.username for profile in DEMO_PROFILES)]
 
 
 class Command(BaseCommand):
@@ -30,6 +38,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = demo_accounts_seed()
             profiles = demo_profiles_seed()
+            demo_photos_seed(_demo_professionals())
+            demo_verification_seed(_demo_professionals())
             demo_slots_seed()
             demo_room_seed()
         names = ", ".join(user.username for user in users)
