@@ -63,6 +63,15 @@ def _isolated_cache(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_notification_memo() -> None:
+    """Ids come back after a rollback (SQLite): a pair remembered by an earlier test must not
+    hide a notice in this one (accounts.notifications.service's memo)."""
+    from accounts.notifications.service import _notified_recently
+
+    _notified_recently.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_outside_the_checkout(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Photos stored by a test (uploads, seed_demo's pictures) go to a temporary folder."""
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

@@ -208,3 +208,32 @@ def test_a_professional_home_shows_pending_requests(
     client.force_login(reader)
     page = client.get("/home/")
     assert "Waiting for you" in page.text and "Léa asks to get in touch" in page.text
+
+
+def test_notify_once_skips_the_query_for_a_known_notice_until_the_user_reads(
+    make_user: Any, django_assert_num_queries: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The chat's hot path: once a "new messages" notice exists, later batches cost nothing;
+    reading forgets it, so the next message makes a new notice (positive control)."""
+    from accounts.notifications.service import (
+        notifications_mark_read_where,
+        notify_once_after_commit,
+    )
+
+    user = make_user()
+    items = [(user.pk, {"conversation": 7, "name": "Léa"})]
+
+    def batch() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            notify_once_after_commit(kind="message_while_away", items=items, key="conversation")
+
+    batch()
+    assert Notification.objects.filter(user=user, kind="message_while_away").count() == 1
+    with django_assert_num_queries(0):
+        batch()
+    notifications_mark_read_where(
+        user_id=user.pk, kind="message_while_away", key={"conversation": 7}
+    )
+    batch()
+    assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 1
+    assert Notification.objects.filter(user=user, kind="message_while_away").count() == 2

@@ -4,32 +4,13 @@ The embedded mode has no beat: run `python manage.py send_due_reminders --every 
 server (or from cron without --every). Safe to run several at once: reminders go out once.
 """
 
-import time
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-
+from core.periodic_command import PeriodicCommand
 from scheduling.services.reminders import reminders_send_due
 
 
-class Command(BaseCommand):
+class Command(PeriodicCommand):
     help = "Send due booking reminders (24 h and 15 min before) that were not sent yet."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--every",
-            type=float,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running, checking every SECONDS (default: once, then exit).",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        every: float = options["every"]
-        while True:
-            sent = reminders_send_due()
-            if sent or options["verbosity"] > 1:
-                self.stdout.write(f"Sent {sent} reminder(s).")
-            if every <= 0:
-                return
-            time.sleep(every)
+    def run_once(self, *, verbose: bool) -> str:
+        sent = reminders_send_due()
+        return f"Sent {sent} reminder(s)." if sent or verbose else ""
