@@ -268,3 +268,29 @@ async def test_reading_pushes_the_new_count_to_every_tab(
     assert read["data"] == {"unread": 0}
     page = await listed(student)
     assert page["unread"] == 0 and all(row["read"] for row in page["results"])
+
+
+async def test_the_live_text_speaks_the_readers_language(
+    open_ws: OpenWs, professional: Any, student: Any
+) -> None:
+    """A Dutch-speaking professional hears of a French student's request in Dutch, while the
+    site's default (and the actor's language) is French; a French reader is the control."""
+
+    def prefer(user: Any, language: str) -> None:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+
+    await sync_to_async(prefer)(professional, "nl")
+    client = await joined_user(open_ws, professional)
+    await sync_to_async(notify)(
+        user_id=professional.pk, kind="contact_requested", data={"name": "Léa"}
+    )
+    assert (await next_notification(client))["data"][
+        "text"
+    ] == "Léa wil graag met u in contact komen."
+
+    await sync_to_async(prefer)(student, "fr")
+    other = await joined_user(open_ws, student)
+    await sync_to_async(notify)(user_id=student.pk, kind="contact_requested", data={"name": "Léa"})
+    french = (await next_notification(other))["data"]["text"]
+    assert french != "Léa wil graag met u in contact komen." and "Léa" in french
