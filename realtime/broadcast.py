@@ -8,14 +8,14 @@ layer is a delivery optimisation: a client that missed pushes catches up when it
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from django.db import transaction
 
 from realtime import outbox
-from realtime.hub import EVICT_MESSAGE, PUSH_MESSAGE, publish, send_to_address
+from realtime.hub import EVICT_MESSAGE, PUSH_MESSAGE, TEXTS_KEY, publish, send_to_address
 from realtime.schemas import RESERVED_TYPES, Payload, encode_push
 from realtime.topics import Topic
 
@@ -108,6 +108,26 @@ def push_on_commit(
     failure of the channel layer after commit is logged, never raised: the row is committed.
     """
     parsed, message = _push_message(topic, event_type, data, seq)
+    group_send_on_commit(parsed.group, message, using=using)
+
+
+def push_each_on_commit(
+    topic: str,
+    event_type: str,
+    data: Payload | None,
+    data_by_user: Mapping[int, Payload],
+    *,
+    using: str | None = None,
+) -> None:
+    """As push_on_commit, but a connection of a user in `data_by_user` receives that user's
+    data instead of `data` (a round's pairings: each participant their own). One group message
+    carries every version, encoded once here, so a thousand members cost one publish, not a
+    thousand; each connection picks its own text as the hub hands the message over."""
+    parsed, message = _push_message(topic, event_type, data, None)
+    message[TEXTS_KEY] = {
+        str(user_id): encode_push(str(parsed), event_type, user_data)
+        for user_id, user_data in data_by_user.items()
+    }
     group_send_on_commit(parsed.group, message, using=using)
 
 

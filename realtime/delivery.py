@@ -14,7 +14,7 @@ from typing import Any
 from realtime.context import Context
 from realtime.eager import run_eagerly
 from realtime.errors import CloseCode
-from realtime.hub import CLOSE_MESSAGE, EVICT_MESSAGE, TO_KEY
+from realtime.hub import CLOSE_MESSAGE, EVICT_MESSAGE, TEXTS_KEY, TO_KEY
 from realtime.registry import LeaveReason
 from realtime.schemas import encode_push
 from realtime.sessions import SessionGuard
@@ -111,7 +111,9 @@ class HubDelivery:
         seq, floor = message.get("seq"), self._seq_floor.get(name)
         if seq is not None and floor is not None and seq <= floor:
             return
-        await self._send(message["text"])
+        texts = message.get(TEXTS_KEY)
+        text = texts.get(str(self.ctx.user.pk), message["text"]) if texts else message["text"]
+        await self._send(text)
 
     async def _evict(self, message: dict[str, Any]) -> None:
         """Leave a topic on the server's order, telling the client with a `left` push."""

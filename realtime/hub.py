@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 # (realtime.sessions). Group messages carry their `group`, pushes and evictions their `topic`;
 # direct ones the connection id under `to`.
 PUSH_MESSAGE = "gateway.push"
+# A push's per-user texts (`realtime.broadcast.push_each_on_commit`): user id (str) -> text.
+TEXTS_KEY = "texts"
 EVICT_MESSAGE = "gateway.evict"
 CLOSE_MESSAGE = "gateway.close"
 ADDRESS_SEPARATOR = "#"

@@ -160,3 +160,30 @@ async def test_push_to_one_channel(open_ws: OpenWs, student, professional, probe
     await target.request("leave", "probe:1")
     await push_to_channel(channel, "probe:1", "signal", {"kind": "bye"})
     assert await target.silent()
+
+
+async def test_push_each_gives_every_member_their_own_data(
+    open_ws: OpenWs, student, professional, make_user, probe
+) -> None:
+    """One group message, three readers: two users with their own data, one with the rest's."""
+    from realtime.broadcast import push_each_on_commit
+
+    onlooker = await sync_to_async(make_user)(role="organiser")
+    clients = {}
+    for user in (student, professional, onlooker):
+        client = await joined_user(open_ws, user)
+        assert (await client.request("join", "probe:9"))["type"] == "reply"
+        clients[user.pk] = client
+    await sync_to_async(push_each_on_commit)(
+        "probe:9",
+        "round.started",
+        {"pairing": None},
+        {student.pk: {"pairing": "table 1"}, professional.pk: {"pairing": "table 2"}},
+    )
+    assert (await clients[student.pk].push())["data"] == {"pairing": "table 1"}
+    assert (await clients[professional.pk].push())["data"] == {"pairing": "table 2"}
+    assert (await clients[onlooker.pk].push()) == {
+        "type": "round.started",
+        "topic": "probe:9",
+        "data": {"pairing": None},
+    }
