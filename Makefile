@@ -28,12 +28,15 @@ run: install compile-messages
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	@# --allow-production: the demo accounts are this machine's own, with DEBUG off too.
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --allow-production
-	@# No beat in the embedded mode: reminder and notification loops run beside daphne and stop with it.
+	@# No beat in the embedded mode: reminder, notification and event-clock loops run beside daphne
+	@# and stop with it. The event clock's loop drives the clock with REDIS_URL set too (no worker
+	@# is started); embedded, daphne ends phases itself and the loop catches up (events/tasks.py).
 	@# daphne's limits sit above the gateway's 64 KiB, so the gateway answers first with 1009:
 	@# daphne's own refusal drops the socket (1006) instead (docs/protocol.md).
 	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py send_due_reminders --every 60 & \
 	$(RUN_ENV) $(BIN)/python manage.py send_due_notifications --every 60 & \
+	$(RUN_ENV) $(BIN)/python manage.py run_event_clock --every 1 & \
 	$(RUN_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 2097152 \
 	  --websocket-max-frame-size 2097152 config.asgi:application
 

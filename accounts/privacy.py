@@ -79,8 +79,8 @@ def _account_section(user: User) -> dict[str, Any]:
 
 
 def _events_section(user: User) -> list[Any]:
-    # Speed-meeting events do not exist yet; the section is there so that clients can rely
-    # on it. The events app will register its own under this name and replace this one.
+    # Replaced at start-up by the events app's own section under this name
+    # (events/plugins.py); this empty one keeps the key for clients while accounts stands alone.
     return []
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.notifications.celery_schedule import NOTIFICATION_BEAT_SCHEDULE
 from chat.celery_schedule import CHAT_BEAT_SCHEDULE
 from core import redis_retry
+from events.celery_schedule import EVENTS_BEAT_SCHEDULE
 from scheduling.celery_schedule import SCHEDULING_BEAT_SCHEDULE
 
 # Lets generic Django classes (ModelAdmin[User], QuerySet[Message]) be subscripted at run time.
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "realtime",
     "gallery",
     "scheduling",
+    "events",
     "chat",
     "rooms",
     "safeguarding",
@@ -238,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     **SCHEDULING_BEAT_SCHEDULE,
     **CHAT_BEAT_SCHEDULE,
     **NOTIFICATION_BEAT_SCHEDULE,
+    **EVENTS_BEAT_SCHEDULE,
 }
 
 # --- Notifications (docs/operations.md) -----------------------------------------------------
@@ -252,6 +255,8 @@ WEBPUSH_VAPID_PRIVATE_KEY: str = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default=""
 WEBPUSH_VAPID_SUBJECT: str = env.str("WEBPUSH_VAPID_SUBJECT", default="mailto:admin@localhost")
 # How long before a room's start its host and invitees are told it starts soon.
 ROOM_STARTING_SOON_MINUTES: int = env.int("ROOM_STARTING_SOON_MINUTES", 10)
+# How long before a speed-meeting event's start its participants and organiser are reminded.
+EVENT_REMINDER_MINUTES: int = env.int("EVENT_REMINDER_MINUTES", 60)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"

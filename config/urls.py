@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("chat.urls")),
     path("", include("safeguarding.urls")),
     path("rooms/", include("rooms.urls")),
+    path("", include("events.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", RedocDocsView.as_view(url_name="api-schema"), name="api-redoc"),

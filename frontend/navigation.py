@@ -109,7 +109,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     ),
     Destination(
         "events",
-        "frontend:events",
+        "events:index",
         _("Speed meetings"),
         _("Events where you meet several people in short rounds."),
         STUDENT | PROFESSIONAL | ORGANISER,

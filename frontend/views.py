@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from accounts.services import user_register, user_set_preferences
 from accounts.services.deletion import AccountDeletionError, account_delete
 from accounts.services.links import site_base
+from events.selectors import events_for_user
 from frontend.forms import ROLE_CHOICES, RegisterForm
 from frontend.navigation import links_for_role
 from frontend.notification_views import professional_agenda
@@ -30,6 +31,7 @@ from gallery.selectors import student_interest_ids
 from safeguarding.verification import verification_standing
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+HOME_EVENTS = 3
 
 
 def _signed_in_user(request: HttpRequest) -> User | None:
@@ -115,6 +117,10 @@ def home(request: HttpRequest) -> HttpResponse:
     assert user is not None  # noqa: S101  (login_required guarantees it)
     template = HOME_TEMPLATES.get(user.role, "frontend/home/student.html")
     context: dict[str, Any] = {"links": links_for_role(user.role)}
+    if user.role in (Role.STUDENT, Role.PROFESSIONAL):
+        # Their speed-meeting events not ended yet (live first): the card links to each page.
+        upcoming = list(events_for_user(user=user)[:HOME_EVENTS])
+        context["home_events"] = sorted(upcoming, key=lambda event: event.status == "draft")
     if user.role == Role.STUDENT:
         context["has_interests"] = bool(student_interest_ids(user=user))
     elif user.role == Role.PROFESSIONAL:

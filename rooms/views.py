@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from csp.constants import SELF
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -144,5 +145,13 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
             else None
         ),
     }
+    # `?embed=1`: the room inside another page of this site (an online speed-meeting round),
+    # without the site's header and footer; only then may a page of this origin frame it.
+    embed = request.GET.get("embed") == "1"
+    context["embed"] = embed
     with timezone.override(_zone(user)):
-        return render(request, "rooms/room.html", context)
+        response = render(request, "rooms/room.html", context)
+    if embed:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response._csp_replace = {"frame-ancestors": [SELF]}  # type: ignore[attr-defined]  # django-csp's hook
+    return response

@@ -20,6 +20,8 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
 from accounts.models import User
+from events.demo import DEMO_EVENT_TITLE
+from events.models import Event
 from gallery.models import WitnessProfile
 from gallery.video import parse_video_url
 from rooms.models import Room, RoomPeer, RoomStatus
@@ -144,6 +146,8 @@ def build_site() -> Site:
     assert other_pro is not None
     own_profile = WitnessProfile.objects.get(user=pro)
     meeting = f"/meetings/{booking.pk}"
+    speed = Event.objects.get(title=DEMO_EVENT_TITLE)
+    event = f"/events/{speed.pk}"
     return Site(
         visits={
             "anonymous": [
@@ -181,6 +185,10 @@ def build_site() -> Site:
                 Visit("/settings/account/"),
                 Visit("/settings/notifications/"),
                 Visit("/notifications/"),
+                Visit("/events/"),
+                Visit(f"{event}/"),
+                Visit(f"{event}/wishes/"),
+                Visit("/events/join/"),
             ],
             "demo-pro": [
                 Visit("/home/"),
@@ -210,6 +218,12 @@ def build_site() -> Site:
                 Visit("/rooms/"),
                 Visit("/rooms/new/", status=403),
                 Visit(f"/rooms/{room.pk}/", ready=ROOM_READY),
+                Visit("/events/"),
+                Visit("/events/new/"),
+                Visit(f"{event}/manage/"),
+                Visit(f"{event}/checkin/"),
+                Visit(f"{event}/dashboard/"),
+                Visit(f"{event}/summary/"),
             ],
             "unverified-pro": [
                 Visit("/home/"),

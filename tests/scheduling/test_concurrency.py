@@ -7,18 +7,17 @@ the same code is serialised correctly.
 """
 
 import datetime as dt
-import threading
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from scheduling.models import AvailabilityWindow, Booking, BookingStatus, Slot
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.scheduling.conftest import new_user, slots_of
 
@@ -33,28 +32,6 @@ def needs_postgresql() -> None:
             "needs parallel writers: SQLite runs one writer at a time (see the small races "
             "below, which run on both); set DATABASE_URL to a PostgreSQL database"
         )
-
-
-def race(calls: list[Callable[[], int]]) -> list[int]:
-    """Run the calls in threads released together; each thread closes its connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except BaseException as exc:  # reported by the assertions of the test
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return results
 
 
 def booking_call(user: User, slot_id: int) -> Callable[[], int]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from events.demo import demo_event_seed
 from gallery.demo import DEMO_PASSWORD, demo_accounts_seed, demo_profiles_seed
 from gallery.demo_photos import demo_photos_seed
 from rooms.demo import demo_room_seed
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             demo_verification_seed(_demo_professionals())
             demo_slots_seed()
             demo_room_seed()
+            event = demo_event_seed()
         names = ", ".join(user.username for user in users)
         self.stdout.write(
             self.style.SUCCESS(
@@ -49,3 +51,8 @@ class Command(BaseCommand):
                 f"(password {DEMO_PASSWORD})."
             )
         )
+        if event is not None:
+            self.stdout.write(
+                f"Speed-meeting event ready to start: {event.title!r}, organised by "
+                "demo-organiser, with demo-student-2 to demo-student-8 (same password)."
+            )
