@@ -7,6 +7,7 @@ better" (what the planner's precedence promises), and as the plain max - min <= 
 conditions where the hard rules cannot get in the way.
 """
 
+import os
 import random
 from collections.abc import Iterable
 from dataclasses import replace
@@ -21,7 +22,11 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from events.planner import PlannedTable, PlanRequest, plan
 
-PROPERTIES = settings(max_examples=150, deadline=None)
+# Derandomized: the same 150 examples on every run, so CI never meets a new one by chance
+# (`HYPOTHESIS_SEARCH=1` explores fresh ones when working on the planner).
+PROPERTIES = settings(
+    max_examples=150, deadline=None, derandomize=not os.environ.get("HYPOTHESIS_SEARCH")
+)
 
 Plan = dict[int, list[PlannedTable]]
 
